@@ -1,0 +1,5 @@
+//! Reusable widgets.
+
+mod error_panel;
+
+pub use error_panel::ErrorPanel;

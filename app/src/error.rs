@@ -1,0 +1,36 @@
+//! The one error type that crosses from the service to the dashboard, typed on both sides.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in terms a person or an API client can act on. Database text never
+/// reaches this type: the store maps its errors before they leave the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request was malformed or breaks a rule (Flipt: InvalidArgument, HTTP 400).
+    #[error("{0}")]
+    Invalid(String),
+    /// The named object does not exist (HTTP 404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The object changed since the caller read it (HTTP 409).
+    #[error("{message}")]
+    Conflict { message: String, current_version: i64 },
+    /// The server could not do its part; details are in the server log (HTTP 500).
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// The call never reached the service (network, encoding).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}

@@ -1,0 +1,45 @@
+//! Flipt's error body `{"code","message","details":[]}` with its gRPC code → HTTP mapping.
+
+use app::error::AppError;
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+
+/// An error rendered the way Flipt renders it (reference §2.2).
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError(error)
+    }
+}
+
+impl ApiError {
+    /// The gRPC code and HTTP status for this error.
+    pub fn codes(&self) -> (u16, StatusCode) {
+        match &self.0 {
+            AppError::Invalid(_) => (3, StatusCode::BAD_REQUEST),
+            AppError::NotFound(_) => (5, StatusCode::NOT_FOUND),
+            AppError::Conflict { .. } => (10, StatusCode::CONFLICT),
+            AppError::Internal(_) | AppError::Transport(_) => {
+                (13, StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (code, status) = self.codes();
+        let message = match &self.0 {
+            AppError::Invalid(m) | AppError::NotFound(m) | AppError::Internal(m) => m.clone(),
+            AppError::Conflict { message, .. } => message.clone(),
+            AppError::Transport(m) => m.clone(),
+        };
+        (status, Json(json!({"code": code, "message": message, "details": []}))).into_response()
+    }
+}

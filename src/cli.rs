@@ -1,0 +1,75 @@
+//! Command line: `vexil [serve]` and `vexil migrate`, with every setting as a flag or `VEXIL_*`.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::config::{SettingArgs, Settings};
+
+/// Vexil: a feature-flag server and dashboard that speaks Flipt's API.
+///
+/// Every setting can be given as a flag, as a `VEXIL_*` environment variable, or as a key of
+/// the YAML file named by --config; that is also the order of precedence. Unknown keys and
+/// unknown VEXIL_* variables are errors.
+#[derive(Debug, Parser)]
+#[command(name = "vexil", version, about, long_about)]
+pub struct Cli {
+    /// YAML configuration file whose keys are the setting names below (e.g. `listen:`).
+    #[arg(long, short = 'c', env = "VEXIL_CONFIG", value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub settings: SettingArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve the API and the dashboard (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+/// Parses the command line and runs the chosen command; errors are one line on stderr.
+pub fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let settings = match Settings::load(cli.config.as_deref(), &cli.settings) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("vexil: configuration error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(error) = crate::telemetry::init(&settings.log) {
+        eprintln!("vexil: configuration error: {error}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("vexil: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => crate::startup::serve(settings).await,
+            Command::Migrate => crate::startup::migrate_only(settings).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One line, in the configured log format.
+            tracing::error!("vexil stopped: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! Typed configuration from flags, `VEXIL_*` environment variables and a YAML file.
+//!
+//! Every value is parsed before anything is opened or created, and every error is one line that
+//! names the setting, so a typo never half-starts a server.
+
+use std::{
+    collections::BTreeMap,
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use clap::Args;
+
+/// The settings as given on the command line or in the environment (clap merges those two).
+/// Defaults are applied in [`Settings::load`], after the configuration file.
+#[derive(Debug, Default, Clone, Args)]
+pub struct SettingArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "VEXIL_LISTEN", value_name = "ADDR", global = true)]
+    pub listen: Option<String>,
+
+    /// Database URL: `sqlite://PATH` (embedded, the default) or `postgres://USER@HOST/DB`
+    /// (shared by several replicas) [default: sqlite://data/vexil.db]
+    #[arg(long, env = "VEXIL_DATABASE_URL", value_name = "URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Largest number of pooled database connections [default: 10]
+    #[arg(long, env = "VEXIL_DATABASE_MAX_CONNECTIONS", value_name = "N", global = true)]
+    pub database_max_connections: Option<String>,
+
+    /// Log filter: a level (error, warn, info, debug, trace) or tracing directives such as
+    /// `info,vexil=debug` [default: info]
+    #[arg(long, env = "VEXIL_LOG_LEVEL", value_name = "FILTER", global = true)]
+    pub log_level: Option<String>,
+
+    /// Log format: `text` for people, `json` for log collectors [default: text]
+    #[arg(long, env = "VEXIL_LOG_FORMAT", value_name = "FORMAT", global = true)]
+    pub log_format: Option<String>,
+
+    /// Directory with the built dashboard assets (pkg/vexil.js, .wasm, .css) [default: target/site]
+    #[arg(long, env = "VEXIL_SITE_ROOT", value_name = "DIR", global = true)]
+    pub site_root: Option<String>,
+
+    /// Largest accepted request body in bytes; larger requests get 413 [default: 4194304]
+    #[arg(long, env = "VEXIL_BODY_LIMIT", value_name = "BYTES", global = true)]
+    pub body_limit: Option<String>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub database: DatabaseSettings,
+    pub log: LogSettings,
+    pub site_root: PathBuf,
+    pub body_limit: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    pub url: DatabaseUrl,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The default SQLite location; its directory is the only one Vexil creates on its own.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vexil.db";
+
+/// A database URL whose password never reaches a log line or an error message.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL with its secret, for the driver only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.0.starts_with("postgres://") || self.0.starts_with("postgresql://")
+    }
+
+    pub fn is_default(&self) -> bool {
+        self.0 == DEFAULT_DATABASE_URL
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // scheme://user:secret@host → scheme://user:***@host
+        match (self.0.find("://"), self.0.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                let userinfo = &self.0[scheme_end + 3..at];
+                match userinfo.find(':') {
+                    Some(colon) => write!(
+                        f,
+                        "{}{}:***{}",
+                        &self.0[..scheme_end + 3],
+                        &userinfo[..colon],
+                        &self.0[at..]
+                    ),
+                    None => f.write_str(&self.0),
+                }
+            }
+            _ => f.write_str(&self.0),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// A configuration problem, always naming the setting it is about.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("config file {path}: unknown setting `{key}` (known: {known})")]
+    UnknownKey { path: String, key: String, known: String },
+    #[error("unknown environment variable {name} (known: {known})")]
+    UnknownEnv { name: String, known: String },
+    #[error("invalid value {value:?} for {setting} ({env}): {reason}")]
+    Invalid { setting: &'static str, env: &'static str, value: String, reason: String },
+}
+
+/// One setting's name, environment variable and default.
+struct Spec {
+    key: &'static str,
+    env: &'static str,
+    default: &'static str,
+}
+
+const SPECS: &[Spec] = &[
+    Spec { key: "listen", env: "VEXIL_LISTEN", default: "127.0.0.1:8080" },
+    Spec { key: "database_url", env: "VEXIL_DATABASE_URL", default: DEFAULT_DATABASE_URL },
+    Spec { key: "database_max_connections", env: "VEXIL_DATABASE_MAX_CONNECTIONS", default: "10" },
+    Spec { key: "log_level", env: "VEXIL_LOG_LEVEL", default: "info" },
+    Spec { key: "log_format", env: "VEXIL_LOG_FORMAT", default: "text" },
+    Spec { key: "site_root", env: "VEXIL_SITE_ROOT", default: "target/site" },
+    Spec { key: "body_limit", env: "VEXIL_BODY_LIMIT", default: "4194304" },
+];
+
+/// Environment variables that are not settings but are still ours to read.
+const OTHER_ENV: &[&str] = &["VEXIL_CONFIG"];
+
+impl Settings {
+    /// Merges flags and environment (`args`) over the file over the defaults, then parses.
+    pub fn load(file: Option<&Path>, args: &SettingArgs) -> Result<Self, ConfigError> {
+        check_environment(std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()))?;
+        let from_file = match file {
+            Some(path) => read_file(path)?,
+            None => BTreeMap::new(),
+        };
+        let given = [
+            &args.listen,
+            &args.database_url,
+            &args.database_max_connections,
+            &args.log_level,
+            &args.log_format,
+            &args.site_root,
+            &args.body_limit,
+        ];
+        let raw: Vec<String> = SPECS
+            .iter()
+            .zip(given)
+            .map(|(spec, given)| {
+                given
+                    .clone()
+                    .or_else(|| from_file.get(spec.key).cloned())
+                    .unwrap_or_else(|| spec.default.to_string())
+            })
+            .collect();
+        Self::parse(&raw)
+    }
+
+    /// Parses raw values given in the order of the settings table (tests only).
+    #[cfg(test)]
+    pub(crate) fn parse_for_tests(raw: &[String]) -> Self {
+        Self::parse(raw).expect("valid test settings")
+    }
+
+    fn parse(raw: &[String]) -> Result<Self, ConfigError> {
+        let invalid = |index: usize, reason: String| {
+            let spec = &SPECS[index];
+            ConfigError::Invalid {
+                setting: spec.key,
+                env: spec.env,
+                value: raw[index].clone(),
+                reason,
+            }
+        };
+        let listen = raw[0].parse::<SocketAddr>().map_err(|e| invalid(0, e.to_string()))?;
+        let url = parse_database_url(&raw[1]).map_err(|reason| invalid(1, reason))?;
+        let max_connections = match raw[2].parse::<u32>() {
+            Ok(n) if n > 0 => n,
+            Ok(_) => return Err(invalid(2, "must be at least 1".into())),
+            Err(e) => return Err(invalid(2, e.to_string())),
+        };
+        let filter = raw[3].clone();
+        tracing_subscriber::EnvFilter::try_new(&filter).map_err(|e| invalid(3, e.to_string()))?;
+        let format = match raw[4].as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            _ => return Err(invalid(4, "expected `text` or `json`".into())),
+        };
+        if raw[5].trim().is_empty() {
+            return Err(invalid(5, "must not be empty".into()));
+        }
+        let body_limit = match raw[6].parse::<usize>() {
+            Ok(n) if n >= 1024 => n,
+            Ok(_) => return Err(invalid(6, "must be at least 1024".into())),
+            Err(e) => return Err(invalid(6, e.to_string())),
+        };
+        Ok(Settings {
+            listen,
+            database: DatabaseSettings { url, max_connections },
+            log: LogSettings { filter, format },
+            site_root: PathBuf::from(&raw[5]),
+            body_limit,
+        })
+    }
+}
+
+fn parse_database_url(raw: &str) -> Result<DatabaseUrl, String> {
+    let known = ["sqlite:", "postgres://", "postgresql://"];
+    if !known.iter().any(|prefix| raw.starts_with(prefix)) {
+        return Err("expected a sqlite://PATH or postgres://… URL".into());
+    }
+    if raw.starts_with("sqlite:") && raw.trim_start_matches("sqlite:").trim_matches('/').is_empty()
+    {
+        return Err("the SQLite URL names no file".into());
+    }
+    Ok(DatabaseUrl(raw.to_string()))
+}
+
+/// Rejects `VEXIL_*` variables that no setting reads: a typo must not be silently ignored.
+fn check_environment(names: impl Iterator<Item = String>) -> Result<(), ConfigError> {
+    for name in names.filter(|n| n.starts_with("VEXIL_")) {
+        let known = SPECS.iter().any(|s| s.env == name) || OTHER_ENV.contains(&name.as_str());
+        if !known {
+            return Err(ConfigError::UnknownEnv { name, known: known_env() });
+        }
+    }
+    Ok(())
+}
+
+fn known_env() -> String {
+    SPECS.iter().map(|s| s.env).chain(OTHER_ENV.iter().copied()).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads the YAML file into setting → raw string, rejecting unknown keys and non-scalars.
+fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
+    let shown = path.display().to_string();
+    let file_error = |reason: String| ConfigError::File { path: shown.clone(), reason };
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+    let parsed = serde_yaml::from_str::<Option<BTreeMap<String, serde_yaml::Value>>>(&text);
+    let doc = match parsed {
+        Ok(Some(doc)) => doc,
+        Ok(None) => BTreeMap::new(),
+        Err(e) => return Err(file_error(e.to_string())),
+    };
+    let mut out = BTreeMap::new();
+    for (key, value) in doc {
+        let Some(spec) = SPECS.iter().find(|s| s.key == key) else {
+            let known = SPECS.iter().map(|s| s.key).collect::<Vec<_>>().join(", ");
+            return Err(ConfigError::UnknownKey { path: shown, key, known });
+        };
+        let text = match value {
+            serde_yaml::Value::String(s) => s,
+            serde_yaml::Value::Number(n) => n.to_string(),
+            serde_yaml::Value::Bool(b) => b.to_string(),
+            _ => {
+                return Err(ConfigError::Invalid {
+                    setting: spec.key,
+                    env: spec.env,
+                    value: format!("{value:?}"),
+                    reason: "expected a single value".into(),
+                })
+            }
+        };
+        out.insert(key, text);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

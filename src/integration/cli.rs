@@ -1,0 +1,187 @@
+//! The `vexil` binary as a person runs it: defaults, bad configuration, graceful shutdown.
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vexil");
+
+/// An empty working directory, removed afterwards.
+struct WorkDir(PathBuf);
+
+impl WorkDir {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("vexil-cli-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        WorkDir(dir)
+    }
+
+    fn entries(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `vexil ARGS` in `dir` with only the given VEXIL_* variables set.
+fn vexil(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(BIN);
+    command.current_dir(dir).args(args);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("VEXIL_") {
+            command.env_remove(name);
+        }
+    }
+    command.envs(env.iter().copied());
+    command
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    vexil(dir, args, env).output().expect("run vexil")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn help_documents_every_setting_and_its_variable() {
+    let work = WorkDir::new();
+    let output = run(&work.0, &["--help"], &[]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for name in [
+        "VEXIL_CONFIG",
+        "VEXIL_LISTEN",
+        "VEXIL_DATABASE_URL",
+        "VEXIL_DATABASE_MAX_CONNECTIONS",
+        "VEXIL_LOG_LEVEL",
+        "VEXIL_LOG_FORMAT",
+        "VEXIL_SITE_ROOT",
+        "VEXIL_BODY_LIMIT",
+    ] {
+        assert!(help.contains(name), "--help lacks {name}:\n{help}");
+    }
+    assert!(help.contains("127.0.0.1:8080") && help.contains("sqlite://data/vexil.db"));
+    assert!(help.contains("serve") && help.contains("migrate"));
+}
+
+/// Arguments, environment, and the name the error must mention.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
+#[test]
+fn bad_configuration_is_one_line_naming_the_setting_and_creates_nothing() {
+    let work = WorkDir::new();
+    std::fs::write(work.0.join("bad.yaml"), "listen: 127.0.0.1:1\nlistn: x\n").unwrap();
+    let cases: [Case; 5] = [
+        (&["serve"], &[("VEXIL_LISTN", "127.0.0.1:1")], "VEXIL_LISTN"),
+        (&["serve"], &[("VEXIL_LISTEN", "port-eighty")], "VEXIL_LISTEN"),
+        (&["serve"], &[("VEXIL_LOG_FORMAT", "xml")], "VEXIL_LOG_FORMAT"),
+        (&["--config", "bad.yaml", "serve"], &[], "listn"),
+        (
+            &["migrate"],
+            &[("VEXIL_DATABASE_MAX_CONNECTIONS", "-1")],
+            "VEXIL_DATABASE_MAX_CONNECTIONS",
+        ),
+    ];
+    for (args, env, named) in cases {
+        let output = run(&work.0, args, env);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?} {env:?}: {message}");
+        assert!(message.contains(named), "{message}");
+        assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
+    }
+    assert_eq!(work.entries(), vec!["bad.yaml"], "nothing was created");
+}
+
+#[test]
+fn an_unreachable_database_names_the_setting_and_creates_nothing() {
+    let work = WorkDir::new();
+    let url = format!("postgres://nobody@127.0.0.1:{}/vexil", free_port());
+    let output = run(&work.0, &["serve"], &[("VEXIL_DATABASE_URL", &url)]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(message.contains("VEXIL_DATABASE_URL"), "{message}");
+    let missing_dir = work.0.join("no-such-dir/vexil.db");
+    let url = format!("sqlite://{}", missing_dir.display());
+    let output = run(&work.0, &["migrate"], &[("VEXIL_DATABASE_URL", &url)]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(work.entries().is_empty(), "nothing was created: {:?}", work.entries());
+}
+
+#[test]
+fn migrate_creates_the_default_database_under_data() {
+    let work = WorkDir::new();
+    let output = run(&work.0, &["migrate"], &[("VEXIL_LOG_LEVEL", "warn")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(work.0.join("data/vexil.db").is_file());
+}
+
+#[test]
+fn serve_answers_health_and_stops_cleanly_on_sigterm() {
+    let work = WorkDir::new();
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = vexil(&work.0, &[], &[("VEXIL_LISTEN", &listen), ("VEXIL_LOG_FORMAT", "json")])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start vexil");
+    let client = reqwest::blocking_client();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let body = loop {
+        match client(&format!("http://{listen}/health")) {
+            Some(body) => break body,
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            None => {
+                let _ = child.kill();
+                panic!("vexil did not answer on {listen} within 30 s");
+            }
+        }
+    };
+    assert_eq!(body, r#"{"status":"SERVING"}"#);
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let output = child.wait_with_output().unwrap();
+    let logs = stderr(&output);
+    assert!(output.status.success(), "graceful exit: {logs}");
+    assert!(logs.contains("SIGTERM received"), "{logs}");
+    assert!(logs.lines().all(|line| line.starts_with('{')), "JSON logs: {logs}");
+    assert!(work.0.join("data/vexil.db").is_file());
+}
+
+/// A tiny blocking GET over std::net, so this test needs no HTTP client runtime.
+mod reqwest {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    pub fn blocking_client() -> impl Fn(&str) -> Option<String> {
+        |url: &str| {
+            let rest = url.strip_prefix("http://")?;
+            let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}")))?;
+            let mut stream = TcpStream::connect(host).ok()?;
+            write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+                .ok()?;
+            let mut response = String::new();
+            stream.read_to_string(&mut response).ok()?;
+            let (head, body) = response.split_once("\r\n\r\n")?;
+            head.starts_with("HTTP/1.1 200").then(|| body.to_string())
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The dashboard's port, implemented over the service.
+
+use app::{domain::Namespace, error::AppError, port::VexilPort};
+
+use super::Service;
+
+#[async_trait::async_trait]
+impl VexilPort for Service {
+    async fn list_namespaces(&self) -> Result<Vec<Namespace>, AppError> {
+        Ok(Service::list_namespaces(self, 0, 0).await?.0)
+    }
+}

@@ -1,0 +1,130 @@
+//! Wiring: database, migrations, state, the router, and serving with graceful shutdown.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use app::{port::Port, shell, App};
+use axum::{extract::FromRef, http::Request, Router};
+use leptos::prelude::{provide_context, LeptosOptions};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+use crate::{config::Settings, service::Service, store::Store};
+
+/// Everything a request handler can reach.
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub service: Arc<Service>,
+}
+
+/// The bundle name, baked in at compile time (see `.cargo/config.toml`).
+pub const OUTPUT_NAME: &str = env!("LEPTOS_OUTPUT_NAME");
+
+/// Leptos options for a site directory and listen address.
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(settings.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.listen)
+        .build()
+}
+
+/// The whole application: REST API, server functions, server-rendered pages, static files.
+/// Tests build exactly this router.
+pub fn router(state: AppState, body_limit: usize) -> Router {
+    let port: Port = state.service.clone();
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(port.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state.clone())
+        .merge(crate::api::router(state.service, body_limit))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .extensions()
+                        .get::<RequestId>()
+                        .and_then(|id| id.header_value().to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Connects and migrates; errors name the setting to fix.
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = &settings.database.url;
+    let store = Store::connect(&settings.database)
+        .await
+        .with_context(|| format!("database_url (VEXIL_DATABASE_URL) {url}"))?;
+    store.migrate().await.with_context(|| format!("migrating {url}"))?;
+    Ok(store)
+}
+
+/// `vexil migrate`.
+pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    tracing::info!(database = %settings.database.url, "migrations applied");
+    store.close().await;
+    Ok(())
+}
+
+/// `vexil serve`: runs until SIGINT or SIGTERM, then drains in-flight requests.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let service = Arc::new(Service::new(store.clone()));
+    let state = AppState { leptos_options: leptos_options(&settings), service };
+    let app = router(state, settings.body_limit);
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("listen (VEXIL_LISTEN) {}", settings.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, database = %settings.database.url, site_root = %settings.site_root.display(), "vexil listening");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("vexil stopped cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

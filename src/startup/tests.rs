@@ -1,0 +1,71 @@
+//! The whole router, driven with `oneshot` requests on both databases.
+
+use axum::{body::Body, http::Request, Router};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use super::*;
+use crate::testing::{on_both_databases, TestDb};
+
+fn app(db: &TestDb) -> Router {
+    let settings = Settings::parse_for_tests(&[
+        "127.0.0.1:0".into(),
+        "sqlite://unused.db".into(),
+        "2".into(),
+        "warn".into(),
+        "text".into(),
+        "target/site".into(),
+        "4194304".into(),
+    ]);
+    let service = Arc::new(Service::new(db.store.clone()));
+    router(AppState { leptos_options: leptos_options(&settings), service }, settings.body_limit)
+}
+
+async fn get(app: &Router, uri: &str) -> (u16, axum::http::HeaderMap, String) {
+    let response =
+        app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+on_both_databases!(
+    health_answers_serving_with_a_request_id,
+    the_dashboard_renders_namespaces_on_the_server,
+    the_namespace_server_function_returns_json,
+    unknown_pages_are_404,
+);
+
+async fn health_answers_serving_with_a_request_id(db: &TestDb) {
+    let (status, headers, body) = get(&app(db), "/health").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, r#"{"status":"SERVING"}"#);
+    assert!(headers.get("x-request-id").is_some(), "every response carries its request id");
+}
+
+async fn the_dashboard_renders_namespaces_on_the_server(db: &TestDb) {
+    let (status, _, html) = get(&app(db), "/").await;
+    assert_eq!(status, 200);
+    // Complete HTML, not a streamed placeholder: readable without JavaScript.
+    assert!(html.contains("<code>default</code>"), "{html}");
+    assert!(html.contains("Default namespace"));
+    assert!(!html.contains("Loading namespaces"));
+    // And it loads the hydration bundle.
+    assert!(html.contains("/pkg/vexil.js"));
+}
+
+async fn the_namespace_server_function_returns_json(db: &TestDb) {
+    let (status, _, body) = get(&app(db), "/ui/namespaces/list").await;
+    assert_eq!(status, 200, "{body}");
+    let list: Vec<app::domain::Namespace> = serde_json::from_str(&body).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].key, "default");
+    assert!(list[0].protected);
+}
+
+async fn unknown_pages_are_404(db: &TestDb) {
+    let (status, _, html) = get(&app(db), "/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"));
+}

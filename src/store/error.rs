@@ -1,0 +1,41 @@
+//! Store errors: what the service needs to tell apart, with database text kept server-side.
+
+/// A failed store operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached or opened.
+    #[error("cannot open the database: {0}")]
+    Connect(String),
+    /// A migration failed or the database is newer than this binary.
+    #[error("database migration failed: {0}")]
+    Migrate(String),
+    /// A unique key already exists.
+    #[error("unique constraint violated")]
+    Unique,
+    /// A referenced row is missing, or a row is still referenced.
+    #[error("foreign key constraint violated")]
+    ForeignKey,
+    /// Any other driver error; logged, never shown to clients.
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl StoreError {
+    pub(crate) fn connect(error: sqlx::Error) -> Self {
+        StoreError::Connect(error.to_string())
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        if let Some(db) = error.as_database_error() {
+            if db.is_unique_violation() {
+                return StoreError::Unique;
+            }
+            if db.is_foreign_key_violation() {
+                return StoreError::ForeignKey;
+            }
+        }
+        StoreError::Database(error)
+    }
+}
