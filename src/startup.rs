@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use app::{port::Port, shell, App};
-use axum::{extract::FromRef, http::Request, Router};
+use axum::{body::Body, extract::FromRef, http::Request, Router};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::Layer;
 use tower_http::{
+    normalize_path::{NormalizePath, NormalizePathLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -67,6 +69,11 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
+/// The router as served: trailing slashes are stripped before routing, as Flipt does.
+pub fn normalized(router: Router) -> NormalizePath<Router> {
+    NormalizePathLayer::trim_trailing_slash().layer(router)
+}
+
 /// Connects and migrates; errors name the setting to fix.
 async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let url = &settings.database.url;
@@ -90,13 +97,15 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
     let service = Arc::new(Service::new(store.clone()));
     let state = AppState { leptos_options: leptos_options(&settings), service };
-    let app = router(state, settings.body_limit);
+    let app = normalized(router(state, settings.body_limit));
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listen (VEXIL_LISTEN) {}", settings.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, database = %settings.database.url, site_root = %settings.site_root.display(), "vexil listening");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, axum::ServiceExt::<Request<Body>>::into_make_service(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     store.close().await;
     tracing::info!("vexil stopped cleanly");
     Ok(())

@@ -18,7 +18,12 @@ pub enum AppError {
     NotFound(String),
     /// The object changed since the caller read it (HTTP 409).
     #[error("{message}")]
-    Conflict { message: String, current_version: i64 },
+    Conflict {
+        message: String,
+        current_version: i64,
+        /// The object as stored now, so the caller can show what changed.
+        current: serde_json::Value,
+    },
     /// The server could not do its part; details are in the server log (HTTP 500).
     #[error("internal error: {0}")]
     Internal(String),

@@ -35,11 +35,17 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (code, status) = self.codes();
-        let message = match &self.0 {
-            AppError::Invalid(m) | AppError::NotFound(m) | AppError::Internal(m) => m.clone(),
-            AppError::Conflict { message, .. } => message.clone(),
-            AppError::Transport(m) => m.clone(),
+        let (message, details) = match self.0 {
+            AppError::Invalid(m)
+            | AppError::NotFound(m)
+            | AppError::Internal(m)
+            | AppError::Transport(m) => (m, json!([])),
+            // The stored object rides along so the caller can show what changed and retry.
+            AppError::Conflict { message, current_version, current } => {
+                (message, json!([{"currentVersion": current_version, "current": current}]))
+            }
         };
-        (status, Json(json!({"code": code, "message": message, "details": []}))).into_response()
+        (status, Json(json!({"code": code, "message": message, "details": details})))
+            .into_response()
     }
 }

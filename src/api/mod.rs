@@ -1,11 +1,25 @@
 //! The REST front door. Handlers parse, call one service method, and render Flipt's JSON.
+//! Every management route exists under `/api/v1/namespaces/{ns}/…` and, except rollouts, also
+//! in Flipt's legacy form `/api/v1/…` that targets the `default` namespace.
 
 mod error;
+mod extract;
+mod flags;
 mod health;
+mod json;
+mod namespaces;
+mod path;
+mod rollouts;
+mod rules;
+mod segments;
 
 use std::sync::Arc;
 
-use axum::{routing::get, Router};
+use app::error::AppError;
+use axum::{
+    routing::{get, put},
+    Router,
+};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::service::Service;
@@ -16,6 +30,67 @@ pub use error::ApiError;
 pub fn router(service: Arc<Service>, body_limit: usize) -> Router {
     Router::new()
         .route("/health", get(health::health))
+        .route("/api/v1/namespaces", get(namespaces::list).post(namespaces::create))
+        .route(
+            "/api/v1/namespaces/{ns}",
+            get(namespaces::get).put(namespaces::update).delete(namespaces::delete),
+        )
+        .nest("/api/v1/namespaces/{ns}", resources(true))
+        .nest("/api/v1", resources(false))
+        .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .with_state(service)
+}
+
+/// Flags, segments and their children, relative to a namespace.
+fn resources(with_rollouts: bool) -> Router<Arc<Service>> {
+    let router = Router::new()
+        .route("/flags", get(flags::list).post(flags::create))
+        .route("/flags/{flagKey}", get(flags::get).put(flags::update).delete(flags::delete))
+        .route("/flags/{flagKey}/variants", axum::routing::post(flags::create_variant))
+        .route(
+            "/flags/{flagKey}/variants/{id}",
+            put(flags::update_variant).delete(flags::delete_variant),
+        )
+        .route("/flags/{flagKey}/rules", get(rules::list).post(rules::create))
+        .route("/flags/{flagKey}/rules/order", put(rules::order))
+        .route(
+            "/flags/{flagKey}/rules/{id}",
+            get(rules::get).put(rules::update).delete(rules::delete),
+        )
+        .route(
+            "/flags/{flagKey}/rules/{ruleId}/distributions",
+            axum::routing::post(rules::create_distribution),
+        )
+        .route(
+            "/flags/{flagKey}/rules/{ruleId}/distributions/{id}",
+            put(rules::update_distribution).delete(rules::delete_distribution),
+        )
+        .route("/segments", get(segments::list).post(segments::create))
+        .route(
+            "/segments/{segmentKey}",
+            get(segments::get).put(segments::update).delete(segments::delete),
+        )
+        .route(
+            "/segments/{segmentKey}/constraints",
+            axum::routing::post(segments::create_constraint),
+        )
+        .route(
+            "/segments/{segmentKey}/constraints/{id}",
+            put(segments::update_constraint).delete(segments::delete_constraint),
+        );
+    if !with_rollouts {
+        return router;
+    }
+    router
+        .route("/flags/{flagKey}/rollouts", get(rollouts::list).post(rollouts::create))
+        .route("/flags/{flagKey}/rollouts/order", put(rollouts::order))
+        .route(
+            "/flags/{flagKey}/rollouts/{id}",
+            get(rollouts::get).put(rollouts::update).delete(rollouts::delete),
+        )
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError(AppError::NotFound("Not Found".into()))
 }

@@ -1,13 +1,23 @@
 //! The core: one service behind both front doors (REST and the dashboard's server functions).
-//! Every write goes through here, as one transaction.
+//! Every write goes through here as one transaction that also bumps the namespace's data
+//! version, so caches and open pages can tell that something changed.
 
 mod error;
+mod flags;
 mod namespaces;
+mod paging;
 mod port;
+mod rollouts;
+mod rules;
+mod segments;
+mod validate;
 
-use crate::store::Store;
+use app::error::AppError;
+
+use crate::store::{namespaces as ns_store, Store, Tx};
 
 pub use error::internal;
+pub use paging::{decode_token, encode_token};
 
 /// The application service. Cheap to clone; share it behind an `Arc`.
 #[derive(Clone, Debug)]
@@ -23,4 +33,32 @@ impl Service {
     pub fn store(&self) -> &Store {
         &self.store
     }
+
+    async fn begin(&self) -> Result<Tx, AppError> {
+        self.store.begin().await.map_err(internal)
+    }
+
+    /// Bumps the namespace's data version inside `tx`, then commits: the data and its version
+    /// become visible together or not at all.
+    async fn commit(&self, mut tx: Tx, namespace: &str) -> Result<i64, AppError> {
+        let version = ns_store::bump_data_version(&mut tx, namespace)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| error::not_found("namespace", namespace))?;
+        tx.commit().await.map_err(|e| internal(e.into()))?;
+        Ok(version)
+    }
+
+    /// Fails with Flipt's 404 unless the namespace exists (checked inside the transaction).
+    async fn require_namespace(tx: &mut Tx, namespace: &str) -> Result<(), AppError> {
+        match ns_store::get(&mut **tx, namespace).await.map_err(internal)? {
+            Some(_) => Ok(()),
+            None => Err(error::not_found("namespace", namespace)),
+        }
+    }
+}
+
+/// A fresh identifier for a variant, constraint, rule, distribution or rollout.
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
 }

@@ -1,20 +1,115 @@
-//! Namespace reads and writes.
+//! Namespace reads and writes. The metadata update is the store's narrow UPDATE and nothing
+//! else; a delete removes flags, then segments, then the namespace, in one transaction.
 
-use app::{domain::Namespace, error::AppError};
+use app::{
+    domain::{Namespace, NamespaceInput, Page, PageRequest},
+    error::AppError,
+};
 
-use super::{internal, Service};
-use crate::store::namespaces;
+use super::{
+    error::{conflict, internal, not_found, unique_or_internal},
+    paging::{fetch_limit, page_of},
+    validate, Service,
+};
+use crate::store::{flags, namespaces, namespaces::Updated, now_nanos, segments};
 
 impl Service {
-    /// A page of namespaces (creation order) and the total count; `limit` 0 means all.
-    pub async fn list_namespaces(
-        &self,
-        limit: i64,
-        offset: i64,
-    ) -> Result<(Vec<Namespace>, i64), AppError> {
+    /// A page of namespaces in creation order.
+    pub async fn list_namespaces(&self, request: PageRequest) -> Result<Page<Namespace>, AppError> {
         let reader = self.store.reader();
-        let rows = namespaces::list(reader, limit, offset).await.map_err(internal)?;
+        let rows = namespaces::list(reader, fetch_limit(request), request.offset)
+            .await
+            .map_err(internal)?;
         let total = namespaces::count(reader).await.map_err(internal)?;
-        Ok((rows.into_iter().map(Namespace::from).collect(), total))
+        let items = rows.into_iter().map(Namespace::from).collect();
+        Ok(page_of(items, request, total, |n: &Namespace| n.key.clone()))
+    }
+
+    /// One namespace.
+    pub async fn get_namespace(&self, key: &str) -> Result<Namespace, AppError> {
+        namespaces::get(self.store.reader(), key)
+            .await
+            .map_err(internal)?
+            .map(Namespace::from)
+            .ok_or_else(|| not_found("namespace", key))
+    }
+
+    /// Creates an unprotected namespace.
+    pub async fn create_namespace(&self, input: NamespaceInput) -> Result<Namespace, AppError> {
+        validate::key("key", &input.key)?;
+        validate::required("name", &input.name)?;
+        let mut tx = self.begin().await?;
+        let row =
+            namespaces::insert(&mut tx, &input.key, &input.name, &input.description, now_nanos())
+                .await
+                .map_err(|e| unique_or_internal(e, "namespace", &input.key))?;
+        self.commit(tx, &input.key).await?;
+        Ok(Namespace::from(row))
+    }
+
+    /// Changes name and description only. With `expected_version`, a stale caller gets 409
+    /// and nothing changes.
+    pub async fn update_namespace(
+        &self,
+        key: &str,
+        input: NamespaceInput,
+        expected_version: Option<i64>,
+    ) -> Result<Namespace, AppError> {
+        validate::required("name", &input.name)?;
+        let mut tx = self.begin().await?;
+        let outcome = namespaces::update_metadata(
+            &mut tx,
+            key,
+            &input.name,
+            &input.description,
+            expected_version,
+            now_nanos(),
+        )
+        .await
+        .map_err(internal)?;
+        match outcome {
+            Updated::Done(row) => {
+                self.commit(tx, key).await?;
+                Ok(Namespace::from(row))
+            }
+            Updated::Stale(current) => {
+                let current = Namespace::from(current);
+                let sent = expected_version.unwrap_or_default();
+                Err(conflict("namespace", key, sent, current.version, &current))
+            }
+            Updated::Missing => Err(not_found("namespace", key)),
+        }
+    }
+
+    /// Deletes a namespace. Without `force`, a protected namespace or one with flags is
+    /// refused (Flipt's rules); with it, flags go first so no segment reference blocks the rest.
+    pub async fn delete_namespace(
+        &self,
+        key: &str,
+        force: bool,
+        expected_version: Option<i64>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin().await?;
+        let row = namespaces::get(&mut *tx, key)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("namespace", key))?;
+        if let Some(sent) = expected_version.filter(|v| *v != row.version) {
+            let current = Namespace::from(row);
+            return Err(conflict("namespace", key, sent, current.version, &current));
+        }
+        if !force && row.protected != 0 {
+            return Err(AppError::Invalid(format!("namespace \"{key}\" is protected")));
+        }
+        if !force && flags::count(&mut tx, key).await.map_err(internal)? > 0 {
+            return Err(AppError::Invalid(format!(
+                "namespace \"{key}\" cannot be deleted; flags must be deleted first"
+            )));
+        }
+        flags::delete_all(&mut tx, key).await.map_err(internal)?;
+        segments::delete_all(&mut tx, key).await.map_err(internal)?;
+        namespaces::delete(&mut tx, key).await.map_err(internal)?;
+        tx.commit().await.map_err(|e| internal(e.into()))?;
+        Ok(())
     }
 }

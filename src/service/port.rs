@@ -7,6 +7,6 @@ use super::Service;
 #[async_trait::async_trait]
 impl VexilPort for Service {
     async fn list_namespaces(&self) -> Result<Vec<Namespace>, AppError> {
-        Ok(Service::list_namespaces(self, 0, 0).await?.0)
+        Ok(Service::list_namespaces(self, Default::default()).await?.items)
     }
 }

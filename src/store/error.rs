@@ -32,7 +32,9 @@ impl From<sqlx::Error> for StoreError {
             if db.is_unique_violation() {
                 return StoreError::Unique;
             }
-            if db.is_foreign_key_violation() {
+            // SQLite reports an ON DELETE RESTRICT violation as SQLITE_CONSTRAINT_TRIGGER (1811),
+            // which sqlx does not classify as a foreign-key error.
+            if db.is_foreign_key_violation() || db.code().as_deref() == Some("1811") {
                 return StoreError::ForeignKey;
             }
         }

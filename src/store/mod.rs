@@ -7,8 +7,14 @@
 //! "database is locked" failures while readers proceed under WAL.
 
 mod clock;
+pub mod dump;
 mod error;
+pub mod flags;
 pub mod namespaces;
+pub mod rollouts;
+pub mod rules;
+pub mod segments;
+mod sql;
 
 use std::{path::Path, time::Duration};
 

@@ -1,5 +1,21 @@
-//! The shared model: what the dashboard and the server exchange (serde only, no I/O).
+//! The shared model: what the dashboard, the REST API and the service exchange (serde only,
+//! no I/O). Output types follow Flipt's JSON (reference §2.4); `*Input` types are request
+//! bodies, lenient as Flipt is: camelCase or snake_case, `null` for "not given", unknown
+//! fields ignored, enums by name or number.
 
+mod enums;
+mod flag;
+mod lenient;
 mod namespace;
+mod page;
+mod rollout;
+mod rule;
+mod segment;
 
-pub use namespace::Namespace;
+pub use enums::{ComparisonType, FlagType, MatchType, RolloutType, SegmentOperator};
+pub use flag::{Flag, FlagInput, Variant, VariantInput};
+pub use namespace::{Namespace, NamespaceInput};
+pub use page::{Page, PageRequest};
+pub use rollout::{Rollout, RolloutInput, RolloutOrder, RolloutSegment, RolloutThreshold};
+pub use rule::{Distribution, DistributionInput, Rule, RuleInput, RuleOrder};
+pub use segment::{Constraint, ConstraintInput, Segment, SegmentInput};

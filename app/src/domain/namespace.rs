@@ -17,3 +17,17 @@ pub struct Namespace {
     /// Bumped by every update of this namespace's own metadata.
     pub version: i64,
 }
+
+/// Body of a namespace create (key, name, description) or update (name, description).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NamespaceInput {
+    #[serde(deserialize_with = "super::lenient::nullable")]
+    pub key: String,
+    #[serde(deserialize_with = "super::lenient::nullable")]
+    pub name: String,
+    #[serde(deserialize_with = "super::lenient::nullable")]
+    pub description: String,
+    /// The version the caller last read (optimistic concurrency), if it sends one.
+    pub version: Option<i64>,
+}

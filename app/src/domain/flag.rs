@@ -1,0 +1,78 @@
+//! Flags and their variants.
+
+use serde::{Deserialize, Serialize};
+
+use super::{lenient::nullable, FlagType};
+
+/// A flag as Flipt serves it (reference §2.4), plus Vexil's `version`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Flag {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub enabled: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub variants: Vec<Variant>,
+    pub namespace_key: String,
+    #[serde(rename = "type")]
+    pub flag_type: FlagType,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub default_variant: Option<Variant>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub version: i64,
+}
+
+/// A variant of a flag. `attachment` is a JSON document carried as a string.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Variant {
+    pub id: String,
+    pub flag_key: String,
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub attachment: String,
+    pub namespace_key: String,
+}
+
+/// Body of a flag create (POST) or update (PUT). On update `key` and `type` are ignored,
+/// a missing `enabled` disables the flag, a missing `defaultVariantId` clears the default,
+/// and `metadata` is changed only when given.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FlagInput {
+    #[serde(deserialize_with = "nullable")]
+    pub key: String,
+    #[serde(deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(deserialize_with = "nullable")]
+    pub description: String,
+    #[serde(deserialize_with = "nullable")]
+    pub enabled: bool,
+    #[serde(rename = "type", deserialize_with = "nullable")]
+    pub flag_type: FlagType,
+    #[serde(alias = "default_variant_id", deserialize_with = "nullable")]
+    pub default_variant_id: String,
+    pub metadata: Option<serde_json::Value>,
+    /// The version the caller last read (optimistic concurrency), if it sends one.
+    pub version: Option<i64>,
+}
+
+/// Body of a variant create or update.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VariantInput {
+    #[serde(deserialize_with = "nullable")]
+    pub key: String,
+    #[serde(deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(deserialize_with = "nullable")]
+    pub description: String,
+    #[serde(deserialize_with = "nullable")]
+    pub attachment: String,
+}

@@ -1,0 +1,245 @@
+//! Flags and variants.
+
+use app::{
+    domain::{Flag, FlagInput, Page, PageRequest, Variant, VariantInput},
+    error::AppError,
+};
+use sqlx::AnyConnection;
+
+use super::{
+    error::{conflict, internal, not_found, unique_or_internal},
+    new_id,
+    paging::{fetch_limit, page_of},
+    validate, Service,
+};
+use crate::store::{flags, flags::FlagRow, flags::VariantRow, now_nanos};
+
+/// Loads one flag with its variants (two queries).
+pub(super) async fn load_flag(
+    conn: &mut AnyConnection,
+    namespace: &str,
+    key: &str,
+) -> Result<Option<Flag>, AppError> {
+    let Some(row) = flags::get(conn, namespace, key).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let variants = flags::variants_of(conn, namespace, std::slice::from_ref(&row.key))
+        .await
+        .map_err(internal)?;
+    Ok(flags::assemble(vec![row], variants).pop())
+}
+
+fn flag_name(namespace: &str, key: &str) -> String {
+    format!("{namespace}/{key}")
+}
+
+impl Service {
+    /// A page of a namespace's flags with their variants (three queries).
+    pub async fn list_flags(
+        &self,
+        namespace: &str,
+        request: PageRequest,
+    ) -> Result<Page<Flag>, AppError> {
+        let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
+        let rows = flags::page(&mut conn, namespace, fetch_limit(request), request.offset)
+            .await
+            .map_err(internal)?;
+        let total = flags::count(&mut conn, namespace).await.map_err(internal)?;
+        let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
+        let variants = flags::variants_of(&mut conn, namespace, &keys).await.map_err(internal)?;
+        Ok(page_of(flags::assemble(rows, variants), request, total, |f: &Flag| f.key.clone()))
+    }
+
+    /// One flag with its variants.
+    pub async fn get_flag(&self, namespace: &str, key: &str) -> Result<Flag, AppError> {
+        let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
+        load_flag(&mut conn, namespace, key)
+            .await?
+            .ok_or_else(|| not_found("flag", &flag_name(namespace, key)))
+    }
+
+    /// Creates a flag (without variants; they are added one by one, as in Flipt).
+    pub async fn create_flag(&self, namespace: &str, input: FlagInput) -> Result<Flag, AppError> {
+        validate::key("key", &input.key)?;
+        validate::required("name", &input.name)?;
+        let metadata = match &input.metadata {
+            Some(value) => validate::metadata(value)?,
+            None => None,
+        };
+        let mut tx = self.begin().await?;
+        Self::require_namespace(&mut tx, namespace).await?;
+        let now = now_nanos();
+        let row = FlagRow {
+            namespace_key: namespace.to_string(),
+            key: input.key.clone(),
+            name: input.name,
+            description: input.description,
+            enabled: i64::from(input.enabled),
+            flag_type: input.flag_type.number(),
+            default_variant_id: None,
+            metadata,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        flags::insert(&mut tx, &row)
+            .await
+            .map_err(|e| unique_or_internal(e, "flag", &flag_name(namespace, &input.key)))?;
+        let flag = load_flag(&mut tx, namespace, &input.key)
+            .await?
+            .ok_or_else(|| not_found("flag", &input.key))?;
+        self.commit(tx, namespace).await?;
+        Ok(flag)
+    }
+
+    /// Replaces a flag's mutable fields (Flipt's PUT semantics, reference §1.3).
+    pub async fn update_flag(
+        &self,
+        namespace: &str,
+        key: &str,
+        input: FlagInput,
+        expected_version: Option<i64>,
+    ) -> Result<Flag, AppError> {
+        validate::required("name", &input.name)?;
+        let name = flag_name(namespace, key);
+        let mut tx = self.begin().await?;
+        let current = flags::get(&mut tx, namespace, key)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("flag", &name))?;
+        if let Some(sent) = expected_version.filter(|v| *v != current.version) {
+            let flag = load_flag(&mut tx, namespace, key)
+                .await?
+                .ok_or_else(|| not_found("flag", &name))?;
+            return Err(conflict("flag", &name, sent, current.version, &flag));
+        }
+        let default_variant_id = if input.default_variant_id.is_empty() {
+            None
+        } else {
+            flags::variant(&mut tx, namespace, key, &input.default_variant_id)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| not_found("variant", &input.default_variant_id))?;
+            Some(input.default_variant_id.clone())
+        };
+        let metadata = match &input.metadata {
+            Some(value) => validate::metadata(value)?,
+            None => current.metadata.clone(),
+        };
+        let row = FlagRow {
+            name: input.name,
+            description: input.description,
+            enabled: i64::from(input.enabled),
+            default_variant_id,
+            metadata,
+            updated_at: now_nanos(),
+            ..current
+        };
+        flags::update(&mut tx, &row, expected_version).await.map_err(internal)?;
+        let flag =
+            load_flag(&mut tx, namespace, key).await?.ok_or_else(|| not_found("flag", &name))?;
+        self.commit(tx, namespace).await?;
+        Ok(flag)
+    }
+
+    /// Deletes a flag with its variants, rules and rollouts. Idempotent, as in Flipt, unless a
+    /// version is given: then the flag must exist at that version.
+    pub async fn delete_flag(
+        &self,
+        namespace: &str,
+        key: &str,
+        expected_version: Option<i64>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin().await?;
+        if let Some(sent) = expected_version {
+            let name = flag_name(namespace, key);
+            let flag = load_flag(&mut tx, namespace, key)
+                .await?
+                .ok_or_else(|| not_found("flag", &name))?;
+            if flag.version != sent {
+                return Err(conflict("flag", &name, sent, flag.version, &flag));
+            }
+        }
+        if flags::delete(&mut tx, namespace, key).await.map_err(internal)? {
+            self.commit(tx, namespace).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds a variant to a flag.
+    pub async fn create_variant(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        input: VariantInput,
+    ) -> Result<Variant, AppError> {
+        validate::required("key", &input.key)?;
+        let attachment = validate::attachment(&input.attachment)?;
+        let mut tx = self.begin().await?;
+        flags::get(&mut tx, namespace, flag_key)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("flag", &flag_name(namespace, flag_key)))?;
+        let now = now_nanos();
+        let row = VariantRow {
+            id: new_id(),
+            namespace_key: namespace.to_string(),
+            flag_key: flag_key.to_string(),
+            key: input.key.clone(),
+            name: input.name,
+            description: input.description,
+            attachment,
+            created_at: now,
+            updated_at: now,
+        };
+        flags::insert_variant(&mut tx, &row)
+            .await
+            .map_err(|e| unique_or_internal(e, "variant", &input.key))?;
+        self.commit(tx, namespace).await?;
+        Ok(Variant::from(row))
+    }
+
+    /// Replaces a variant's key, name, description and attachment.
+    pub async fn update_variant(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        id: &str,
+        input: VariantInput,
+    ) -> Result<Variant, AppError> {
+        validate::required("key", &input.key)?;
+        let attachment = validate::attachment(&input.attachment)?;
+        let mut tx = self.begin().await?;
+        let current = flags::variant(&mut tx, namespace, flag_key, id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("variant", id))?;
+        let row = VariantRow {
+            key: input.key.clone(),
+            name: input.name,
+            description: input.description,
+            attachment,
+            updated_at: now_nanos(),
+            ..current
+        };
+        flags::update_variant(&mut tx, &row)
+            .await
+            .map_err(|e| unique_or_internal(e, "variant", &input.key))?;
+        self.commit(tx, namespace).await?;
+        Ok(Variant::from(row))
+    }
+
+    /// Deletes a variant; its distributions go, and a flag default pointing at it is cleared.
+    pub async fn delete_variant(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        id: &str,
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin().await?;
+        if flags::delete_variant(&mut tx, namespace, flag_key, id).await.map_err(internal)? {
+            self.commit(tx, namespace).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,244 @@
+//! Segments and constraints.
+
+use app::{
+    domain::{Constraint, ConstraintInput, Page, PageRequest, Segment, SegmentInput},
+    error::AppError,
+};
+use sqlx::AnyConnection;
+
+use super::{
+    error::{conflict, internal, not_found, unique_or_internal},
+    new_id,
+    paging::{fetch_limit, page_of},
+    validate, Service,
+};
+use crate::store::{
+    now_nanos, segments, segments::ConstraintRow, segments::SegmentRow, StoreError,
+};
+
+async fn load_segment(
+    conn: &mut AnyConnection,
+    namespace: &str,
+    key: &str,
+) -> Result<Option<Segment>, AppError> {
+    let Some(row) = segments::get(conn, namespace, key).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let constraints = segments::constraints_of(conn, namespace, std::slice::from_ref(&row.key))
+        .await
+        .map_err(internal)?;
+    Ok(segments::assemble(vec![row], constraints).pop())
+}
+
+fn segment_name(namespace: &str, key: &str) -> String {
+    format!("{namespace}/{key}")
+}
+
+impl Service {
+    /// A page of a namespace's segments with their constraints (three queries).
+    pub async fn list_segments(
+        &self,
+        namespace: &str,
+        request: PageRequest,
+    ) -> Result<Page<Segment>, AppError> {
+        let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
+        let rows = segments::page(&mut conn, namespace, fetch_limit(request), request.offset)
+            .await
+            .map_err(internal)?;
+        let total = segments::count(&mut conn, namespace).await.map_err(internal)?;
+        let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
+        let constraints =
+            segments::constraints_of(&mut conn, namespace, &keys).await.map_err(internal)?;
+        Ok(page_of(segments::assemble(rows, constraints), request, total, |s: &Segment| {
+            s.key.clone()
+        }))
+    }
+
+    /// One segment with its constraints.
+    pub async fn get_segment(&self, namespace: &str, key: &str) -> Result<Segment, AppError> {
+        let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
+        load_segment(&mut conn, namespace, key)
+            .await?
+            .ok_or_else(|| not_found("segment", &segment_name(namespace, key)))
+    }
+
+    /// Creates a segment.
+    pub async fn create_segment(
+        &self,
+        namespace: &str,
+        input: SegmentInput,
+    ) -> Result<Segment, AppError> {
+        validate::key("key", &input.key)?;
+        validate::required("name", &input.name)?;
+        let mut tx = self.begin().await?;
+        Self::require_namespace(&mut tx, namespace).await?;
+        let now = now_nanos();
+        let row = SegmentRow {
+            namespace_key: namespace.to_string(),
+            key: input.key.clone(),
+            name: input.name,
+            description: input.description,
+            match_type: input.match_type.number(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        segments::insert(&mut tx, &row)
+            .await
+            .map_err(|e| unique_or_internal(e, "segment", &segment_name(namespace, &input.key)))?;
+        self.commit(tx, namespace).await?;
+        Ok(segments::assemble(vec![row], Vec::new()).remove(0))
+    }
+
+    /// Replaces a segment's name, description and match type.
+    pub async fn update_segment(
+        &self,
+        namespace: &str,
+        key: &str,
+        input: SegmentInput,
+        expected_version: Option<i64>,
+    ) -> Result<Segment, AppError> {
+        validate::required("name", &input.name)?;
+        let name = segment_name(namespace, key);
+        let mut tx = self.begin().await?;
+        let current = segments::get(&mut tx, namespace, key)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("segment", &name))?;
+        if let Some(sent) = expected_version.filter(|v| *v != current.version) {
+            let segment = load_segment(&mut tx, namespace, key)
+                .await?
+                .ok_or_else(|| not_found("segment", &name))?;
+            return Err(conflict("segment", &name, sent, current.version, &segment));
+        }
+        let row = SegmentRow {
+            name: input.name,
+            description: input.description,
+            match_type: input.match_type.number(),
+            updated_at: now_nanos(),
+            ..current
+        };
+        segments::update(&mut tx, &row, expected_version).await.map_err(internal)?;
+        let segment = load_segment(&mut tx, namespace, key)
+            .await?
+            .ok_or_else(|| not_found("segment", &name))?;
+        self.commit(tx, namespace).await?;
+        Ok(segment)
+    }
+
+    /// Deletes a segment and its constraints; refused with 400 while a rule or rollout uses it.
+    pub async fn delete_segment(
+        &self,
+        namespace: &str,
+        key: &str,
+        expected_version: Option<i64>,
+    ) -> Result<(), AppError> {
+        let name = segment_name(namespace, key);
+        let mut tx = self.begin().await?;
+        if let Some(sent) = expected_version {
+            let segment = load_segment(&mut tx, namespace, key)
+                .await?
+                .ok_or_else(|| not_found("segment", &name))?;
+            if segment.version != sent {
+                return Err(conflict("segment", &name, sent, segment.version, &segment));
+            }
+        }
+        match segments::delete(&mut tx, namespace, key).await {
+            Ok(true) => {
+                self.commit(tx, namespace).await?;
+                Ok(())
+            }
+            Ok(false) => Ok(()),
+            Err(StoreError::ForeignKey) => {
+                Err(AppError::Invalid(format!("segment \"{name}\" is in use")))
+            }
+            Err(other) => Err(internal(other)),
+        }
+    }
+
+    /// Adds a constraint to a segment.
+    pub async fn create_constraint(
+        &self,
+        namespace: &str,
+        segment_key: &str,
+        input: ConstraintInput,
+    ) -> Result<Constraint, AppError> {
+        let checked = validate::constraint(
+            input.comparison_type,
+            &input.property,
+            &input.operator,
+            &input.value,
+        )?;
+        let mut tx = self.begin().await?;
+        segments::get(&mut tx, namespace, segment_key)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("segment", &segment_name(namespace, segment_key)))?;
+        let now = now_nanos();
+        let row = ConstraintRow {
+            id: new_id(),
+            namespace_key: namespace.to_string(),
+            segment_key: segment_key.to_string(),
+            comparison_type: input.comparison_type.number(),
+            property: input.property,
+            operator: checked.operator,
+            value: checked.value,
+            description: input.description,
+            created_at: now,
+            updated_at: now,
+        };
+        segments::insert_constraint(&mut tx, &row).await.map_err(internal)?;
+        self.commit(tx, namespace).await?;
+        Ok(Constraint::from(row))
+    }
+
+    /// Replaces a constraint, revalidated like a create.
+    pub async fn update_constraint(
+        &self,
+        namespace: &str,
+        segment_key: &str,
+        id: &str,
+        input: ConstraintInput,
+    ) -> Result<Constraint, AppError> {
+        let checked = validate::constraint(
+            input.comparison_type,
+            &input.property,
+            &input.operator,
+            &input.value,
+        )?;
+        let mut tx = self.begin().await?;
+        let current = segments::constraint(&mut tx, namespace, segment_key, id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("constraint", id))?;
+        let row = ConstraintRow {
+            comparison_type: input.comparison_type.number(),
+            property: input.property,
+            operator: checked.operator,
+            value: checked.value,
+            description: input.description,
+            updated_at: now_nanos(),
+            ..current
+        };
+        segments::update_constraint(&mut tx, &row).await.map_err(internal)?;
+        self.commit(tx, namespace).await?;
+        Ok(Constraint::from(row))
+    }
+
+    /// Deletes a constraint (idempotent).
+    pub async fn delete_constraint(
+        &self,
+        namespace: &str,
+        segment_key: &str,
+        id: &str,
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin().await?;
+        if segments::delete_constraint(&mut tx, namespace, segment_key, id)
+            .await
+            .map_err(internal)?
+        {
+            self.commit(tx, namespace).await?;
+        }
+        Ok(())
+    }
+}
