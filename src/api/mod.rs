@@ -94,3 +94,6 @@ fn resources(with_rollouts: bool) -> Router<Arc<Service>> {
 async fn unknown_route() -> ApiError {
     ApiError(AppError::NotFound("Not Found".into()))
 }
+
+#[cfg(test)]
+mod tests;

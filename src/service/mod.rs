@@ -62,3 +62,6 @@ impl Service {
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+#[cfg(test)]
+mod tests;

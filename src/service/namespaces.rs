@@ -43,7 +43,7 @@ impl Service {
             namespaces::insert(&mut tx, &input.key, &input.name, &input.description, now_nanos())
                 .await
                 .map_err(|e| unique_or_internal(e, "namespace", &input.key))?;
-        self.commit(tx, &input.key).await?;
+        tx.commit().await.map_err(|e| internal(e.into()))?;
         Ok(Namespace::from(row))
     }
 
@@ -69,7 +69,9 @@ impl Service {
         .map_err(internal)?;
         match outcome {
             Updated::Done(row) => {
-                self.commit(tx, key).await?;
+                // Metadata is not flag data: the data version (and every cache keyed on it)
+                // stays as it is. This UPDATE is the only statement of the transaction.
+                tx.commit().await.map_err(|e| internal(e.into()))?;
                 Ok(Namespace::from(row))
             }
             Updated::Stale(current) => {

@@ -4,6 +4,10 @@
 //! to create a database of their own and drop it afterwards. They fail, never skip, when
 //! PostgreSQL does not answer.
 
+pub mod api;
+pub mod fixture;
+pub mod integrity;
+
 use std::path::PathBuf;
 
 use sqlx::{AnyConnection, Connection, Executor};

@@ -1,0 +1,8 @@
+//! REST API tests through the whole router, each on SQLite and on PostgreSQL.
+
+mod flags;
+mod integrity;
+mod namespaces;
+mod rollouts;
+mod rules;
+mod segments;
