@@ -61,6 +61,18 @@ ensure_node_modules() {
   echo "$want" >"$dir/node_modules/.vexil-lock.sha256"
 }
 
+# Flipt's Python SDK, a real client in the end-to-end suite, in a virtualenv of its own.
+PYTHON_CLIENTS="$HOME/.cache/vexil/venv"
+FLIPT_PY_VERSION=2.0.0
+ensure_python_clients() {
+  if "$PYTHON_CLIENTS/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('flipt') != '$FLIPT_PY_VERSION')" 2>/dev/null; then
+    return
+  fi
+  step "installing Flipt's Python SDK $FLIPT_PY_VERSION into $PYTHON_CLIENTS"
+  python3 -m venv "$PYTHON_CLIENTS"
+  "$PYTHON_CLIENTS/bin/pip" install --quiet "flipt==$FLIPT_PY_VERSION"
+}
+
 # PostgreSQL must answer on 127.0.0.1:5432: its store tests fail rather than skip.
 ensure_postgres() {
   local url=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}

@@ -26,7 +26,6 @@ const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
 const serverBin = process.env.E2E_SERVER_BIN ?? join(repo, 'target/release/vexil');
 
 export default defineConfig({
-  testDir: './tests',
   forbidOnly: true,
   fullyParallel: false,
   workers: 1,
@@ -51,8 +50,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'js-enabled', use: { javaScriptEnabled: true }, grepInvert: /@nojs/ },
-    { name: 'js-disabled', use: { javaScriptEnabled: false }, grepInvert: /@hydrated/ },
+    { name: 'js-enabled', testDir: './tests', use: { javaScriptEnabled: true }, grepInvert: /@nojs/ },
+    { name: 'js-disabled', testDir: './tests', use: { javaScriptEnabled: false }, grepInvert: /@hydrated/ },
+    // Flipt's own SDKs as real clients of the API; no browser.
+    { name: 'clients', testDir: './clients' },
   ],
   webServer: process.env.E2E_BASE_URL
     ? undefined
