@@ -29,6 +29,16 @@ pub(super) async fn load_flag(
     Ok(flags::assemble(vec![row], variants).pop())
 }
 
+/// The error for a guarded write that matched no row: 404 if the flag is gone, else 409.
+async fn stale_flag(conn: &mut AnyConnection, namespace: &str, key: &str, sent: i64) -> AppError {
+    let name = flag_name(namespace, key);
+    match load_flag(conn, namespace, key).await {
+        Ok(Some(flag)) => conflict("flag", &name, sent, flag.version, &flag),
+        Ok(None) => not_found("flag", &name),
+        Err(error) => error,
+    }
+}
+
 fn flag_name(namespace: &str, key: &str) -> String {
     format!("{namespace}/{key}")
 }
@@ -107,12 +117,6 @@ impl Service {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("flag", &name))?;
-        if let Some(sent) = expected_version.filter(|v| *v != current.version) {
-            let flag = load_flag(&mut tx, namespace, key)
-                .await?
-                .ok_or_else(|| not_found("flag", &name))?;
-            return Err(conflict("flag", &name, sent, current.version, &flag));
-        }
         let default_variant_id = if input.default_variant_id.is_empty() {
             None
         } else {
@@ -135,7 +139,13 @@ impl Service {
             updated_at: now_nanos(),
             ..current
         };
-        flags::update(&mut tx, &row, expected_version).await.map_err(internal)?;
+        // The version check is the UPDATE's own WHERE clause, so a concurrent edit between our
+        // read and this write cannot slip through.
+        if !flags::update(&mut tx, &row, expected_version).await.map_err(internal)? {
+            return Err(
+                stale_flag(&mut tx, namespace, key, expected_version.unwrap_or_default()).await
+            );
+        }
         let flag =
             load_flag(&mut tx, namespace, key).await?.ok_or_else(|| not_found("flag", &name))?;
         self.commit(tx, namespace).await?;
@@ -143,7 +153,7 @@ impl Service {
     }
 
     /// Deletes a flag with its variants, rules and rollouts. Idempotent, as in Flipt, unless a
-    /// version is given: then the flag must exist at that version.
+    /// version is given: then the flag must exist at that version, checked by the DELETE itself.
     pub async fn delete_flag(
         &self,
         namespace: &str,
@@ -151,19 +161,14 @@ impl Service {
         expected_version: Option<i64>,
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
-        if let Some(sent) = expected_version {
-            let name = flag_name(namespace, key);
-            let flag = load_flag(&mut tx, namespace, key)
-                .await?
-                .ok_or_else(|| not_found("flag", &name))?;
-            if flag.version != sent {
-                return Err(conflict("flag", &name, sent, flag.version, &flag));
-            }
-        }
-        if flags::delete(&mut tx, namespace, key).await.map_err(internal)? {
+        if flags::delete(&mut tx, namespace, key, expected_version).await.map_err(internal)? {
             self.commit(tx, namespace).await?;
+            return Ok(());
         }
-        Ok(())
+        match expected_version {
+            None => Ok(()),
+            Some(sent) => Err(stale_flag(&mut tx, namespace, key, sent).await),
+        }
     }
 
     /// Adds a variant to a flag.

@@ -110,7 +110,15 @@ impl Service {
         }
         flags::delete_all(&mut tx, key).await.map_err(internal)?;
         segments::delete_all(&mut tx, key).await.map_err(internal)?;
-        namespaces::delete(&mut tx, key).await.map_err(internal)?;
+        // Guarded again by the DELETE itself: an edit since our read rolls all of this back.
+        if !namespaces::delete(&mut tx, key, Some(row.version)).await.map_err(internal)? {
+            let current =
+                namespaces::get(&mut *tx, key).await.map_err(internal)?.map(Namespace::from);
+            return Err(match current {
+                Some(current) => conflict("namespace", key, row.version, current.version, &current),
+                None => not_found("namespace", key),
+            });
+        }
         tx.commit().await.map_err(|e| internal(e.into()))?;
         Ok(())
     }

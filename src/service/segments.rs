@@ -30,6 +30,21 @@ async fn load_segment(
     Ok(segments::assemble(vec![row], constraints).pop())
 }
 
+/// The error for a guarded write that matched no row: 404 if the segment is gone, else 409.
+async fn stale_segment(
+    conn: &mut AnyConnection,
+    namespace: &str,
+    key: &str,
+    sent: i64,
+) -> AppError {
+    let name = segment_name(namespace, key);
+    match load_segment(conn, namespace, key).await {
+        Ok(Some(segment)) => conflict("segment", &name, sent, segment.version, &segment),
+        Ok(None) => not_found("segment", &name),
+        Err(error) => error,
+    }
+}
+
 fn segment_name(namespace: &str, key: &str) -> String {
     format!("{namespace}/{key}")
 }
@@ -105,12 +120,6 @@ impl Service {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("segment", &name))?;
-        if let Some(sent) = expected_version.filter(|v| *v != current.version) {
-            let segment = load_segment(&mut tx, namespace, key)
-                .await?
-                .ok_or_else(|| not_found("segment", &name))?;
-            return Err(conflict("segment", &name, sent, current.version, &segment));
-        }
         let row = SegmentRow {
             name: input.name,
             description: input.description,
@@ -118,7 +127,17 @@ impl Service {
             updated_at: now_nanos(),
             ..current
         };
-        segments::update(&mut tx, &row, expected_version).await.map_err(internal)?;
+        if !segments::update(&mut tx, &row, expected_version).await.map_err(internal)? {
+            // The version check is the UPDATE's own WHERE clause, so a concurrent edit between
+            // our read and this write cannot slip through.
+            return Err(stale_segment(
+                &mut tx,
+                namespace,
+                key,
+                expected_version.unwrap_or_default(),
+            )
+            .await);
+        }
         let segment = load_segment(&mut tx, namespace, key)
             .await?
             .ok_or_else(|| not_found("segment", &name))?;
@@ -127,31 +146,27 @@ impl Service {
     }
 
     /// Deletes a segment and its constraints; refused with 400 while a rule or rollout uses it.
+    /// With a version, the DELETE itself checks it.
     pub async fn delete_segment(
         &self,
         namespace: &str,
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<(), AppError> {
-        let name = segment_name(namespace, key);
         let mut tx = self.begin().await?;
-        if let Some(sent) = expected_version {
-            let segment = load_segment(&mut tx, namespace, key)
-                .await?
-                .ok_or_else(|| not_found("segment", &name))?;
-            if segment.version != sent {
-                return Err(conflict("segment", &name, sent, segment.version, &segment));
-            }
-        }
-        match segments::delete(&mut tx, namespace, key).await {
+        match segments::delete(&mut tx, namespace, key, expected_version).await {
             Ok(true) => {
                 self.commit(tx, namespace).await?;
                 Ok(())
             }
-            Ok(false) => Ok(()),
-            Err(StoreError::ForeignKey) => {
-                Err(AppError::Invalid(format!("segment \"{name}\" is in use")))
-            }
+            Ok(false) => match expected_version {
+                None => Ok(()),
+                Some(sent) => Err(stale_segment(&mut tx, namespace, key, sent).await),
+            },
+            Err(StoreError::ForeignKey) => Err(AppError::Invalid(format!(
+                "segment \"{}\" is in use",
+                segment_name(namespace, key)
+            ))),
             Err(other) => Err(internal(other)),
         }
     }

@@ -210,13 +210,22 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes a flag; its variants, rules and rollouts go with it (cascade).
-pub async fn delete(tx: &mut Tx, namespace: &str, key: &str) -> Result<bool, StoreError> {
-    let done = sqlx::query("DELETE FROM flags WHERE namespace_key = $1 AND key = $2")
-        .bind(namespace)
-        .bind(key)
-        .execute(&mut **tx)
-        .await?;
+/// Deletes a flag (at `expected_version`, if given); its variants, rules and rollouts go with
+/// it (cascade). Returns whether a row was deleted.
+pub async fn delete(
+    tx: &mut Tx,
+    namespace: &str,
+    key: &str,
+    expected_version: Option<i64>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM flags WHERE namespace_key = $1 AND key = $2 AND ($3 IS NULL OR version = $3)",
+    )
+    .bind(namespace)
+    .bind(key)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 

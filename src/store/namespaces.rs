@@ -138,10 +138,18 @@ pub async fn bump_data_version(tx: &mut Tx, key: &str) -> Result<Option<i64>, St
     .await?)
 }
 
-/// Deletes a namespace row; its children go by the foreign keys' cascade. Returns whether a
-/// row was deleted.
-pub async fn delete(tx: &mut Tx, key: &str) -> Result<bool, StoreError> {
+/// Deletes a namespace row (at `expected_version`, if given); its children go by the foreign
+/// keys' cascade. Returns whether a row was deleted.
+pub async fn delete(
+    tx: &mut Tx,
+    key: &str,
+    expected_version: Option<i64>,
+) -> Result<bool, StoreError> {
     let done =
-        sqlx::query("DELETE FROM namespaces WHERE key = $1").bind(key).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM namespaces WHERE key = $1 AND ($2 IS NULL OR version = $2)")
+            .bind(key)
+            .bind(expected_version)
+            .execute(&mut **tx)
+            .await?;
     Ok(done.rows_affected() > 0)
 }

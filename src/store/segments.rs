@@ -206,11 +206,20 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes a segment and its constraints; fails with a foreign-key error while in use.
-pub async fn delete(tx: &mut Tx, namespace: &str, key: &str) -> Result<bool, StoreError> {
-    let done = sqlx::query("DELETE FROM segments WHERE namespace_key = $1 AND key = $2")
-        .bind(namespace)
-        .bind(key)
+/// Deletes a segment (at `expected_version`, if given) and its constraints; fails with a
+/// foreign-key error while in use.
+pub async fn delete(
+    tx: &mut Tx,
+    namespace: &str,
+    key: &str,
+    expected_version: Option<i64>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM segments WHERE namespace_key = $1 AND key = $2 AND ($3 IS NULL OR version = $3)",
+    )
+    .bind(namespace)
+    .bind(key)
+    .bind(expected_version)
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() > 0)

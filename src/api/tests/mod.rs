@@ -1,5 +1,6 @@
 //! REST API tests through the whole router, each on SQLite and on PostgreSQL.
 
+mod concurrency;
 mod flags;
 mod integrity;
 mod namespaces;
