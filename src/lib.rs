@@ -6,6 +6,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod eval;
 pub mod service;
 pub mod startup;
 pub mod store;

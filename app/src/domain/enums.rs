@@ -100,6 +100,16 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// Why an evaluation answered what it did.
+    EvaluationReason, "evaluation reason" {
+        Unknown = 0 => "UNKNOWN_EVALUATION_REASON",
+        FlagDisabled = 1 => "FLAG_DISABLED_EVALUATION_REASON",
+        Match = 2 => "MATCH_EVALUATION_REASON",
+        Default = 3 => "DEFAULT_EVALUATION_REASON",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 //! fields ignored, enums by name or number.
 
 mod enums;
+mod evaluation;
 mod flag;
 mod lenient;
 mod namespace;
@@ -12,7 +13,10 @@ mod rollout;
 mod rule;
 mod segment;
 
-pub use enums::{ComparisonType, FlagType, MatchType, RolloutType, SegmentOperator};
+pub use enums::{
+    ComparisonType, EvaluationReason, FlagType, MatchType, RolloutType, SegmentOperator,
+};
+pub use evaluation::{BooleanEvaluationResponse, EvaluationRequest, VariantEvaluationResponse};
 pub use flag::{Flag, FlagInput, Variant, VariantInput};
 pub use namespace::{Namespace, NamespaceInput};
 pub use page::{Page, PageRequest};

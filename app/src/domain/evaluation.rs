@@ -1,0 +1,54 @@
+//! Evaluation requests and answers, as Flipt's `/evaluate/v1` API shapes them (reference §2.5).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{lenient::nullable, EvaluationReason};
+
+/// One evaluation request. The context is strings only, as in Flipt.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EvaluationRequest {
+    #[serde(alias = "request_id", deserialize_with = "nullable")]
+    pub request_id: String,
+    #[serde(alias = "namespace_key", deserialize_with = "nullable")]
+    pub namespace_key: String,
+    #[serde(alias = "flag_key", deserialize_with = "nullable")]
+    pub flag_key: String,
+    #[serde(alias = "entity_id", deserialize_with = "nullable")]
+    pub entity_id: String,
+    #[serde(deserialize_with = "nullable")]
+    pub context: HashMap<String, String>,
+    #[serde(deserialize_with = "nullable")]
+    pub reference: String,
+}
+
+/// The answer for a variant flag.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantEvaluationResponse {
+    #[serde(rename = "match")]
+    pub matched: bool,
+    pub segment_keys: Vec<String>,
+    pub reason: EvaluationReason,
+    pub variant_key: String,
+    pub variant_attachment: String,
+    pub request_id: String,
+    pub request_duration_millis: f64,
+    pub timestamp: String,
+    pub flag_key: String,
+}
+
+/// The answer for a boolean flag.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BooleanEvaluationResponse {
+    pub enabled: bool,
+    pub reason: EvaluationReason,
+    pub request_id: String,
+    pub request_duration_millis: f64,
+    pub timestamp: String,
+    pub flag_key: String,
+    pub segment_keys: Vec<String>,
+}
