@@ -61,16 +61,21 @@ ensure_node_modules() {
   echo "$want" >"$dir/node_modules/.vexil-lock.sha256"
 }
 
-# Flipt's Python SDK, a real client in the end-to-end suite, in a virtualenv of its own.
+# Flipt's Python packages, real clients in the end-to-end suite, in a virtualenv of its own.
 PYTHON_CLIENTS="$HOME/.cache/vexil/venv"
-FLIPT_PY_VERSION=2.0.0
+# flipt-client embeds Flipt's own evaluation engine: the oracle of the conformance test.
+PYTHON_PACKAGES=(flipt==2.0.0 flipt-client==1.4.5)
 ensure_python_clients() {
-  if "$PYTHON_CLIENTS/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('flipt') != '$FLIPT_PY_VERSION')" 2>/dev/null; then
+  if "$PYTHON_CLIENTS/bin/python" - "${PYTHON_PACKAGES[@]}" 2>/dev/null <<'PY'
+import importlib.metadata as m, sys
+sys.exit(any(m.version(n) != v for n, v in (p.split("==") for p in sys.argv[1:])))
+PY
+  then
     return
   fi
-  step "installing Flipt's Python SDK $FLIPT_PY_VERSION into $PYTHON_CLIENTS"
+  step "installing ${PYTHON_PACKAGES[*]} into $PYTHON_CLIENTS"
   python3 -m venv "$PYTHON_CLIENTS"
-  "$PYTHON_CLIENTS/bin/pip" install --quiet "flipt==$FLIPT_PY_VERSION"
+  "$PYTHON_CLIENTS/bin/pip" install --quiet "${PYTHON_PACKAGES[@]}"
 }
 
 # PostgreSQL must answer on 127.0.0.1:5432: its store tests fail rather than skip.

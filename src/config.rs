@@ -45,6 +45,12 @@ pub struct SettingArgs {
     /// Largest accepted request body in bytes; larger requests get 413 [default: 4194304]
     #[arg(long, env = "VEXIL_BODY_LIMIT", value_name = "BYTES", global = true)]
     pub body_limit: Option<String>,
+
+    /// How often, in milliseconds, each server compares its cached namespaces with the
+    /// database; bounds how stale an evaluation on one replica can be after a write on another
+    /// if a change notification is lost [default: 1000]
+    #[arg(long, env = "VEXIL_CACHE_POLL_MS", value_name = "MS", global = true)]
+    pub cache_poll_ms: Option<String>,
 }
 
 /// The validated configuration.
@@ -55,6 +61,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub site_root: PathBuf,
     pub body_limit: usize,
+    pub cache_poll: std::time::Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +160,7 @@ const SPECS: &[Spec] = &[
     Spec { key: "log_format", env: "VEXIL_LOG_FORMAT", default: "text" },
     Spec { key: "site_root", env: "VEXIL_SITE_ROOT", default: "target/site" },
     Spec { key: "body_limit", env: "VEXIL_BODY_LIMIT", default: "4194304" },
+    Spec { key: "cache_poll_ms", env: "VEXIL_CACHE_POLL_MS", default: "1000" },
 ];
 
 /// Environment variables that are not settings but are still ours to read.
@@ -174,6 +182,7 @@ impl Settings {
             &args.log_format,
             &args.site_root,
             &args.body_limit,
+            &args.cache_poll_ms,
         ];
         let raw: Vec<String> = SPECS
             .iter()
@@ -188,10 +197,15 @@ impl Settings {
         Self::parse(&raw)
     }
 
-    /// Parses raw values given in the order of the settings table (tests only).
+    /// The defaults with another database URL and body limit (tests only).
     #[cfg(test)]
-    pub(crate) fn parse_for_tests(raw: &[String]) -> Self {
-        Self::parse(raw).expect("valid test settings")
+    pub(crate) fn for_tests(database_url: &str, body_limit: usize) -> Self {
+        let mut raw: Vec<String> = SPECS.iter().map(|s| s.default.to_string()).collect();
+        raw[0] = "127.0.0.1:0".into();
+        raw[1] = database_url.into();
+        raw[2] = "5".into();
+        raw[6] = body_limit.to_string();
+        Self::parse(&raw).expect("valid test settings")
     }
 
     fn parse(raw: &[String]) -> Result<Self, ConfigError> {
@@ -226,12 +240,18 @@ impl Settings {
             Ok(_) => return Err(invalid(6, "must be at least 1024".into())),
             Err(e) => return Err(invalid(6, e.to_string())),
         };
+        let cache_poll = match raw[7].parse::<u64>() {
+            Ok(ms) if (50..=60_000).contains(&ms) => std::time::Duration::from_millis(ms),
+            Ok(_) => return Err(invalid(7, "must be between 50 and 60000".into())),
+            Err(e) => return Err(invalid(7, e.to_string())),
+        };
         Ok(Settings {
             listen,
             database: DatabaseSettings { url, max_connections },
             log: LogSettings { filter, format },
             site_root: PathBuf::from(&raw[5]),
             body_limit,
+            cache_poll,
         })
     }
 }

@@ -96,6 +96,14 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
     let service = Arc::new(Service::new(store.clone()));
+    let postgres_url =
+        settings.database.url.is_postgres().then(|| settings.database.url.expose().to_string());
+    crate::cache::replicas::spawn(
+        service.cache().clone(),
+        store.clone(),
+        postgres_url,
+        settings.cache_poll,
+    );
     let state = AppState { leptos_options: leptos_options(&settings), service };
     let app = normalized(router(state, settings.body_limit));
     let listener = tokio::net::TcpListener::bind(settings.listen)

@@ -3,6 +3,7 @@
 //! in Flipt's legacy form `/api/v1/…` that targets the `default` namespace.
 
 mod error;
+mod evaluate;
 mod extract;
 mod flags;
 mod health;
@@ -12,6 +13,7 @@ mod path;
 mod rollouts;
 mod rules;
 mod segments;
+mod snapshot;
 
 use std::sync::Arc;
 
@@ -37,6 +39,10 @@ pub fn router(service: Arc<Service>, body_limit: usize) -> Router {
         )
         .nest("/api/v1/namespaces/{ns}", resources(true))
         .nest("/api/v1", resources(false))
+        .route("/evaluate/v1/variant", axum::routing::post(evaluate::variant))
+        .route("/evaluate/v1/boolean", axum::routing::post(evaluate::boolean))
+        .route("/evaluate/v1/batch", axum::routing::post(evaluate::batch))
+        .route("/internal/v1/evaluation/snapshot/namespace/{key}", get(snapshot::get))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .with_state(service)

@@ -31,9 +31,16 @@ fn an_unparsable_value_names_the_setting_and_its_variable() {
     assert!(error.contains("not-an-address"), "{error}");
     assert!(!error.contains('\n'), "one line: {error}");
 
-    for (index, bad) in
-        [(1, "mysql://x"), (2, "0"), (2, "many"), (3, "info,[["), (4, "xml"), (6, "12")]
-    {
+    for (index, bad) in [
+        (1, "mysql://x"),
+        (2, "0"),
+        (2, "many"),
+        (3, "info,[["),
+        (4, "xml"),
+        (6, "12"),
+        (7, "10"),
+        (7, "soon"),
+    ] {
         let error = Settings::parse(&with(index, bad)).unwrap_err().to_string();
         assert!(error.contains(SPECS[index].env), "{error}");
     }

@@ -75,6 +75,7 @@ fn help_documents_every_setting_and_its_variable() {
         "VEXIL_LOG_FORMAT",
         "VEXIL_SITE_ROOT",
         "VEXIL_BODY_LIMIT",
+        "VEXIL_CACHE_POLL_MS",
     ] {
         assert!(help.contains(name), "--help lacks {name}:\n{help}");
     }

@@ -3,6 +3,7 @@
 //! version, so caches and open pages can tell that something changed.
 
 mod error;
+mod evaluate;
 mod flags;
 mod namespaces;
 mod paging;
@@ -14,7 +15,12 @@ mod validate;
 
 use app::error::AppError;
 
-use crate::store::{namespaces as ns_store, Store, Tx};
+use std::sync::Arc;
+
+use crate::{
+    cache::Cache,
+    store::{namespaces as ns_store, Store, Tx},
+};
 
 pub use error::internal;
 pub use paging::{decode_token, encode_token};
@@ -23,11 +29,18 @@ pub use paging::{decode_token, encode_token};
 #[derive(Clone, Debug)]
 pub struct Service {
     store: Store,
+    cache: Arc<Cache>,
 }
 
 impl Service {
     pub fn new(store: Store) -> Self {
-        Service { store }
+        let cache = Arc::new(Cache::new(store.clone()));
+        Service { store, cache }
+    }
+
+    /// The evaluation cache this service keeps fresh.
+    pub fn cache(&self) -> &Arc<Cache> {
+        &self.cache
     }
 
     pub fn store(&self) -> &Store {
@@ -38,14 +51,17 @@ impl Service {
         self.store.begin().await.map_err(internal)
     }
 
-    /// Bumps the namespace's data version inside `tx`, then commits: the data and its version
-    /// become visible together or not at all.
+    /// Bumps the namespace's data version inside `tx`, announces it to other replicas, then
+    /// commits: the data and its version become visible together or not at all. The local
+    /// cache is invalidated before the caller gets its answer (read-your-writes).
     async fn commit(&self, mut tx: Tx, namespace: &str) -> Result<i64, AppError> {
         let version = ns_store::bump_data_version(&mut tx, namespace)
             .await
             .map_err(internal)?
             .ok_or_else(|| error::not_found("namespace", namespace))?;
+        self.store.notify(&mut tx, namespace, version).await.map_err(internal)?;
         tx.commit().await.map_err(|e| internal(e.into()))?;
+        self.cache.invalidate(namespace, version);
         Ok(version)
     }
 

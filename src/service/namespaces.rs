@@ -44,6 +44,8 @@ impl Service {
                 .await
                 .map_err(|e| unique_or_internal(e, "namespace", &input.key))?;
         tx.commit().await.map_err(|e| internal(e.into()))?;
+        // A namespace of this key may have existed before: nothing cached about it still holds.
+        self.cache.forget(&input.key);
         Ok(Namespace::from(row))
     }
 
@@ -110,6 +112,7 @@ impl Service {
         }
         flags::delete_all(&mut tx, key).await.map_err(internal)?;
         segments::delete_all(&mut tx, key).await.map_err(internal)?;
+        self.store.notify(&mut tx, key, -1).await.map_err(internal)?;
         // Guarded again by the DELETE itself: an edit since our read rolls all of this back.
         if !namespaces::delete(&mut tx, key, Some(row.version)).await.map_err(internal)? {
             let current =
@@ -120,6 +123,7 @@ impl Service {
             });
         }
         tx.commit().await.map_err(|e| internal(e.into()))?;
+        self.cache.forget(key);
         Ok(())
     }
 }

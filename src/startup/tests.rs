@@ -8,15 +8,7 @@ use super::*;
 use crate::testing::{on_both_databases, TestDb};
 
 fn app(db: &TestDb) -> Router {
-    let settings = Settings::parse_for_tests(&[
-        "127.0.0.1:0".into(),
-        "sqlite://unused.db".into(),
-        "2".into(),
-        "warn".into(),
-        "text".into(),
-        "target/site".into(),
-        "4194304".into(),
-    ]);
+    let settings = Settings::for_tests("sqlite://unused.db", 4 * 1024 * 1024);
     let service = Arc::new(Service::new(db.store.clone()));
     router(AppState { leptos_options: leptos_options(&settings), service }, settings.body_limit)
 }

@@ -1,5 +1,7 @@
 //! Flags and variants. A page of flags with their variants is three queries, whatever its size.
 
+use std::collections::HashMap;
+
 use app::domain::{Flag, FlagType, Variant};
 use sqlx::{AnyConnection, FromRow};
 
@@ -58,11 +60,13 @@ impl From<VariantRow> for Variant {
 
 /// Joins flag rows with their variants (already in creation order).
 pub fn assemble(rows: Vec<FlagRow>, variants: Vec<VariantRow>) -> Vec<Flag> {
-    let variants: Vec<Variant> = variants.into_iter().map(Variant::from).collect();
+    let mut by_flag: HashMap<String, Vec<Variant>> = HashMap::new();
+    for variant in variants {
+        by_flag.entry(variant.flag_key.clone()).or_default().push(Variant::from(variant));
+    }
     rows.into_iter()
         .map(|row| {
-            let own: Vec<Variant> =
-                variants.iter().filter(|v| v.flag_key == row.key).cloned().collect();
+            let own: Vec<Variant> = by_flag.remove(&row.key).unwrap_or_default();
             let default_variant = row
                 .default_variant_id
                 .as_ref()

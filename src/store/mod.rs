@@ -14,6 +14,7 @@ pub mod namespaces;
 pub mod rollouts;
 pub mod rules;
 pub mod segments;
+pub mod snapshot;
 mod sql;
 
 use std::{path::Path, time::Duration};

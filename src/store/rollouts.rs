@@ -1,6 +1,8 @@
 //! Rollouts of boolean flags with their threshold or segment parts. A flag's rollouts load in
 //! four queries.
 
+use std::collections::HashMap;
+
 use app::domain::{Rollout, RolloutSegment, RolloutThreshold, RolloutType, SegmentOperator};
 use sqlx::{AnyConnection, FromRow};
 
@@ -45,14 +47,20 @@ pub fn assemble(
     thresholds: &[ThresholdRow],
     refs: &[SegmentRefRow],
 ) -> Vec<Rollout> {
+    let thresholds: HashMap<&str, &ThresholdRow> =
+        thresholds.iter().map(|t| (t.rollout_id.as_str(), t)).collect();
+    let mut refs_by_rollout: HashMap<&str, Vec<&SegmentRefRow>> = HashMap::new();
+    for reference in refs {
+        refs_by_rollout.entry(reference.rollout_id.as_str()).or_default().push(reference);
+    }
     rows.into_iter()
         .map(|row| {
             let rollout_type = RolloutType::from_number(row.rollout_type).unwrap_or_default();
             let threshold = thresholds
-                .iter()
-                .find(|t| t.rollout_id == row.id)
+                .get(row.id.as_str())
                 .map(|t| RolloutThreshold { percentage: t.percentage, value: t.value != 0 });
-            let own: Vec<&SegmentRefRow> = refs.iter().filter(|r| r.rollout_id == row.id).collect();
+            let own: Vec<&SegmentRefRow> =
+                refs_by_rollout.remove(row.id.as_str()).unwrap_or_default();
             let segment = own.first().map(|first| {
                 let keys: Vec<String> = own.iter().map(|r| r.segment_key.clone()).collect();
                 let (segment_key, segment_keys) = if keys.len() == 1 {

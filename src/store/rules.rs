@@ -1,5 +1,7 @@
 //! Rules, their segment references and distributions. A flag's rules load in three queries.
 
+use std::collections::HashMap;
+
 use app::domain::{Distribution, Rule, SegmentOperator};
 use sqlx::{AnyConnection, FromRow};
 
@@ -59,23 +61,24 @@ pub fn assemble(
     segments: &[RuleSegmentRow],
     distributions: Vec<DistributionRow>,
 ) -> Vec<Rule> {
-    let distributions: Vec<Distribution> =
-        distributions.into_iter().map(Distribution::from).collect();
+    let mut keys_by_rule: HashMap<&str, Vec<String>> = HashMap::new();
+    for segment in segments {
+        keys_by_rule.entry(segment.rule_id.as_str()).or_default().push(segment.segment_key.clone());
+    }
+    let mut by_rule: HashMap<String, Vec<Distribution>> = HashMap::new();
+    for distribution in distributions {
+        by_rule
+            .entry(distribution.rule_id.clone())
+            .or_default()
+            .push(Distribution::from(distribution));
+    }
     rows.into_iter()
         .map(|row| {
-            let keys: Vec<String> = segments
-                .iter()
-                .filter(|s| s.rule_id == row.id)
-                .map(|s| s.segment_key.clone())
-                .collect();
+            let keys: Vec<String> = keys_by_rule.remove(row.id.as_str()).unwrap_or_default();
             let (segment_key, segment_keys) =
                 if keys.len() == 1 { (keys[0].clone(), Vec::new()) } else { (String::new(), keys) };
             Rule {
-                distributions: distributions
-                    .iter()
-                    .filter(|d| d.rule_id == row.id)
-                    .cloned()
-                    .collect(),
+                distributions: by_rule.remove(&row.id).unwrap_or_default(),
                 id: row.id,
                 flag_key: row.flag_key,
                 segment_key,

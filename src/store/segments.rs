@@ -1,5 +1,7 @@
 //! Segments and constraints. A page of segments with their constraints is three queries.
 
+use std::collections::HashMap;
+
 use app::domain::{ComparisonType, Constraint, MatchType, Segment};
 use sqlx::{AnyConnection, FromRow};
 
@@ -57,10 +59,16 @@ impl From<ConstraintRow> for Constraint {
 
 /// Joins segment rows with their constraints (already in creation order).
 pub fn assemble(rows: Vec<SegmentRow>, constraints: Vec<ConstraintRow>) -> Vec<Segment> {
-    let constraints: Vec<Constraint> = constraints.into_iter().map(Constraint::from).collect();
+    let mut by_segment: HashMap<String, Vec<Constraint>> = HashMap::new();
+    for constraint in constraints {
+        by_segment
+            .entry(constraint.segment_key.clone())
+            .or_default()
+            .push(Constraint::from(constraint));
+    }
     rows.into_iter()
         .map(|row| Segment {
-            constraints: constraints.iter().filter(|c| c.segment_key == row.key).cloned().collect(),
+            constraints: by_segment.remove(&row.key).unwrap_or_default(),
             key: row.key,
             name: row.name,
             description: row.description,

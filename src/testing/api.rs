@@ -21,15 +21,7 @@ use crate::{
 
 /// Settings for an in-process app; only the body limit matters here.
 pub fn test_settings(body_limit: usize) -> Settings {
-    Settings::parse_for_tests(&[
-        "127.0.0.1:0".into(),
-        "sqlite://unused.db".into(),
-        "2".into(),
-        "warn".into(),
-        "text".into(),
-        "target/site".into(),
-        body_limit.to_string(),
-    ])
+    Settings::for_tests("sqlite://unused.db", body_limit)
 }
 
 /// A response: status, headers and the body parsed as JSON (`Value::String` if it is not).

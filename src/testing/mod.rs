@@ -47,16 +47,7 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 fn settings_for(url: String) -> DatabaseSettings {
-    let raw: Vec<String> = vec![
-        "127.0.0.1:0".into(),
-        url,
-        "5".into(),
-        "warn".into(),
-        "text".into(),
-        "target/site".into(),
-        "4194304".into(),
-    ];
-    Settings::parse_for_tests(&raw).database
+    Settings::for_tests(&url, 4 * 1024 * 1024).database
 }
 
 impl TestDb {

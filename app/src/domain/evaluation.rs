@@ -52,3 +52,47 @@ pub struct BooleanEvaluationResponse {
     pub flag_key: String,
     pub segment_keys: Vec<String>,
 }
+
+/// `POST /evaluate/v1/batch` body.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BatchEvaluationRequest {
+    #[serde(alias = "request_id", deserialize_with = "nullable")]
+    pub request_id: String,
+    #[serde(deserialize_with = "nullable")]
+    pub requests: Vec<EvaluationRequest>,
+    #[serde(deserialize_with = "nullable")]
+    pub reference: String,
+}
+
+/// One item of a batch answer: exactly one of the three responses is present.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvaluationResponse {
+    #[serde(rename = "type")]
+    pub response_type: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub boolean_response: Option<BooleanEvaluationResponse>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub variant_response: Option<VariantEvaluationResponse>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error_response: Option<ErrorEvaluationResponse>,
+}
+
+/// A batch item for a flag that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorEvaluationResponse {
+    pub flag_key: String,
+    pub namespace_key: String,
+    pub reason: String,
+}
+
+/// `POST /evaluate/v1/batch` answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchEvaluationResponse {
+    pub request_id: String,
+    pub responses: Vec<EvaluationResponse>,
+    pub request_duration_millis: f64,
+}

@@ -16,7 +16,10 @@ mod segment;
 pub use enums::{
     ComparisonType, EvaluationReason, FlagType, MatchType, RolloutType, SegmentOperator,
 };
-pub use evaluation::{BooleanEvaluationResponse, EvaluationRequest, VariantEvaluationResponse};
+pub use evaluation::{
+    BatchEvaluationRequest, BatchEvaluationResponse, BooleanEvaluationResponse,
+    ErrorEvaluationResponse, EvaluationRequest, EvaluationResponse, VariantEvaluationResponse,
+};
 pub use flag::{Flag, FlagInput, Variant, VariantInput};
 pub use namespace::{Namespace, NamespaceInput};
 pub use page::{Page, PageRequest};

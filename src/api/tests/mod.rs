@@ -1,6 +1,7 @@
 //! REST API tests through the whole router, each on SQLite and on PostgreSQL.
 
 mod concurrency;
+mod evaluation;
 mod flags;
 mod integrity;
 mod namespaces;
