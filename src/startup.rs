@@ -39,7 +39,7 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
 
 /// The whole application: REST API, server functions, server-rendered pages, static files.
 /// Tests build exactly this router.
-pub fn router(state: AppState, body_limit: usize) -> Router {
+pub fn router(state: AppState, settings: &Settings) -> Router {
     let port: Port = state.service.clone();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -52,7 +52,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
-        .merge(crate::api::router(state.service, body_limit))
+        .merge(crate::api::router(state.service, settings.body_limit, settings.cache_poll.as_millis() as u64))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
@@ -105,7 +105,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         settings.cache_poll,
     );
     let state = AppState { leptos_options: leptos_options(&settings), service };
-    let app = normalized(router(state, settings.body_limit));
+    let app = normalized(router(state, &settings));
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listen (VEXIL_LISTEN) {}", settings.listen))?;

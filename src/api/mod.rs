@@ -9,6 +9,7 @@ mod flags;
 mod health;
 mod json;
 mod namespaces;
+mod ofrep;
 mod path;
 mod rollouts;
 mod rules;
@@ -29,7 +30,12 @@ use crate::service::Service;
 pub use error::ApiError;
 
 /// Routes of the REST API; merged into the application router by `startup`.
-pub fn router(service: Arc<Service>, body_limit: usize) -> Router {
+pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router {
+    let ofrep = Router::new()
+        .route("/ofrep/v1/configuration", get(ofrep::configuration))
+        .route("/ofrep/v1/evaluate/flags", axum::routing::post(ofrep::bulk))
+        .route("/ofrep/v1/evaluate/flags/{key}", axum::routing::post(ofrep::flag))
+        .with_state(ofrep::OfrepState { service: service.clone(), poll_ms });
     Router::new()
         .route("/health", get(health::health))
         .route("/api/v1/namespaces", get(namespaces::list).post(namespaces::create))
@@ -44,8 +50,9 @@ pub fn router(service: Arc<Service>, body_limit: usize) -> Router {
         .route("/evaluate/v1/batch", axum::routing::post(evaluate::batch))
         .route("/internal/v1/evaluation/snapshot/namespace/{key}", get(snapshot::get))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
-        .layer(RequestBodyLimitLayer::new(body_limit))
         .with_state(service)
+        .merge(ofrep)
+        .layer(RequestBodyLimitLayer::new(body_limit))
 }
 
 /// Flags, segments and their children, relative to a namespace.

@@ -10,7 +10,7 @@ use crate::testing::{on_both_databases, TestDb};
 fn app(db: &TestDb) -> Router {
     let settings = Settings::for_tests("sqlite://unused.db", 4 * 1024 * 1024);
     let service = Arc::new(Service::new(db.store.clone()));
-    router(AppState { leptos_options: leptos_options(&settings), service }, settings.body_limit)
+    router(AppState { leptos_options: leptos_options(&settings), service }, &settings)
 }
 
 async fn get(app: &Router, uri: &str) -> (u16, axum::http::HeaderMap, String) {

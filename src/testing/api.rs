@@ -48,7 +48,7 @@ impl Api {
         let service = Arc::new(Service::new(db.store.clone()));
         let state =
             AppState { leptos_options: leptos_options(&settings), service: service.clone() };
-        Api { app: normalized(router(state, settings.body_limit)), service }
+        Api { app: normalized(router(state, &settings)), service }
     }
 
     /// Sends raw bytes with the given headers.

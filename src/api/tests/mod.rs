@@ -5,6 +5,7 @@ mod evaluation;
 mod flags;
 mod integrity;
 mod namespaces;
+mod ofrep;
 mod rollouts;
 mod rules;
 mod segments;

@@ -1,0 +1,212 @@
+//! OpenFeature Remote Evaluation Protocol (reference §2.7): configuration, one flag, and bulk.
+//! The namespace comes from `X-Flipt-Namespace`, the entity from `context.targetingKey` (a random
+//! id when missing, as Flipt does). Scalar context values are accepted and read as strings.
+
+use std::{collections::HashMap, sync::Arc};
+
+use app::{
+    domain::{EvaluationReason, EvaluationRequest, FlagType},
+    error::AppError,
+};
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::{json, Map, Value};
+
+use super::path::Ids;
+use crate::service::Service;
+
+/// OFREP routes need the poll interval they advertise.
+#[derive(Clone)]
+pub struct OfrepState {
+    pub service: Arc<Service>,
+    pub poll_ms: u64,
+}
+
+pub async fn configuration(State(state): State<OfrepState>) -> Json<Value> {
+    Json(json!({
+        "name": "flipt",
+        "capabilities": {
+            "cacheInvalidation": {"polling": {"enabled": true, "minPollingIntervalMs": state.poll_ms}},
+            "flagEvaluation": {"supportedTypes": ["string", "boolean"]}
+        }
+    }))
+}
+
+fn failure(status: StatusCode, key: &str, code: &str, details: &str) -> Response {
+    (status, Json(json!({"key": key, "errorCode": code, "errorDetails": details}))).into_response()
+}
+
+/// The context as strings, the entity id, and the optional `flags` list of a bulk request.
+fn parse_context(body: &[u8]) -> Result<(HashMap<String, String>, String), String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok((HashMap::new(), uuid::Uuid::new_v4().to_string()));
+    }
+    let parsed: Value = serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))?;
+    let context = match parsed.get("context") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(map)) => map.clone(),
+        Some(_) => return Err("context must be an object".into()),
+    };
+    let mut strings = HashMap::with_capacity(context.len());
+    for (key, value) in context {
+        let text = match value {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => continue,
+            _ => return Err(format!("context value {key:?} must be a string, number or boolean")),
+        };
+        strings.insert(key, text);
+    }
+    let entity =
+        strings.get("targetingKey").cloned().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    Ok((strings, entity))
+}
+
+fn namespace(headers: &HeaderMap) -> String {
+    headers
+        .get("x-flipt-namespace")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .unwrap_or("default")
+        .to_string()
+}
+
+fn reason(reason: EvaluationReason) -> &'static str {
+    match reason {
+        EvaluationReason::Match => "TARGETING_MATCH",
+        EvaluationReason::Default => "DEFAULT",
+        EvaluationReason::FlagDisabled => "DISABLED",
+        EvaluationReason::Unknown => "UNKNOWN",
+    }
+}
+
+/// One flag's OFREP answer, or the failure (status, code, details).
+async fn evaluate(
+    service: &Service,
+    request: EvaluationRequest,
+    flag_type: FlagType,
+) -> Result<Value, (StatusCode, &'static str, String)> {
+    let failed = |error: AppError| match error {
+        AppError::NotFound(m) => (StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", m),
+        other => (StatusCode::INTERNAL_SERVER_ERROR, "GENERAL", other.to_string()),
+    };
+    let key = request.flag_key.clone();
+    match flag_type {
+        FlagType::Boolean => {
+            let answer = service.evaluate_boolean(&request).await.map_err(failed)?;
+            Ok(
+                json!({"key": key, "reason": reason(answer.reason), "variant": answer.enabled.to_string(),
+                      "value": answer.enabled, "metadata": {}}),
+            )
+        }
+        FlagType::Variant => {
+            let answer = service.evaluate_variant(&request).await.map_err(failed)?;
+            let mut metadata = Map::new();
+            if !answer.segment_keys.is_empty() {
+                metadata.insert("segments".into(), Value::String(answer.segment_keys.join(",")));
+            }
+            if !answer.variant_attachment.is_empty() {
+                metadata.insert("attachment".into(), Value::String(answer.variant_attachment));
+            }
+            Ok(json!({"key": key, "reason": reason(answer.reason), "variant": answer.variant_key,
+                      "value": answer.variant_key, "metadata": metadata}))
+        }
+    }
+}
+
+pub async fn flag(
+    State(state): State<OfrepState>,
+    ids: Ids,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let key = ids.get("key").to_string();
+    let (context, entity_id) = match parse_context(&body) {
+        Ok(parsed) => parsed,
+        Err(details) => return failure(StatusCode::BAD_REQUEST, &key, "INVALID_CONTEXT", &details),
+    };
+    let namespace = namespace(&headers);
+    let snapshot = match state.service.snapshot(&namespace).await {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            return failure(StatusCode::INTERNAL_SERVER_ERROR, &key, "GENERAL", &error.to_string())
+        }
+    };
+    let Some(flag_type) = snapshot.flags.get(&key).map(|f| f.flag_type) else {
+        let details = format!("flag \"{namespace}/{key}\" not found");
+        return failure(StatusCode::NOT_FOUND, &key, "FLAG_NOT_FOUND", &details);
+    };
+    let request = EvaluationRequest {
+        namespace_key: namespace,
+        flag_key: key.clone(),
+        entity_id,
+        context,
+        ..Default::default()
+    };
+    match evaluate(&state.service, request, flag_type).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err((status, code, details)) => failure(status, &key, code, &details),
+    }
+}
+
+pub async fn bulk(State(state): State<OfrepState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (context, entity_id) = match parse_context(&body) {
+        Ok(parsed) => parsed,
+        Err(details) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"errorCode": "INVALID_CONTEXT", "errorDetails": details})),
+            )
+                .into_response()
+        }
+    };
+    let namespace = namespace(&headers);
+    let snapshot = match state.service.snapshot(&namespace).await {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"errorCode": "GENERAL", "errorDetails": error.to_string()})),
+            )
+                .into_response()
+        }
+    };
+    // Named flags, or every boolean flag and every enabled variant flag, in creation order.
+    let keys: Vec<String> = match context.get("flags") {
+        Some(list) => {
+            list.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect()
+        }
+        None => snapshot
+            .source
+            .flags
+            .iter()
+            .filter(|f| f.flag_type == FlagType::Boolean || f.enabled)
+            .map(|f| f.key.clone())
+            .collect(),
+    };
+    let mut answers = Vec::with_capacity(keys.len());
+    for key in keys {
+        let Some(flag_type) = snapshot.flags.get(&key).map(|f| f.flag_type) else {
+            let details = format!("flag \"{namespace}/{key}\" not found");
+            return failure(StatusCode::NOT_FOUND, &key, "FLAG_NOT_FOUND", &details);
+        };
+        let request = EvaluationRequest {
+            namespace_key: namespace.clone(),
+            flag_key: key.clone(),
+            entity_id: entity_id.clone(),
+            context: context.clone(),
+            ..Default::default()
+        };
+        match evaluate(&state.service, request, flag_type).await {
+            Ok(answer) => answers.push(answer),
+            Err((status, code, details)) => return failure(status, &key, code, &details),
+        }
+    }
+    Json(json!({"flags": answers})).into_response()
+}
