@@ -8,6 +8,8 @@ mod extract;
 mod flags;
 mod health;
 mod json;
+mod legacy;
+mod meta;
 mod namespaces;
 mod ofrep;
 mod path;
@@ -45,6 +47,12 @@ pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router 
         )
         .nest("/api/v1/namespaces/{ns}", resources(true))
         .nest("/api/v1", resources(false))
+        .route("/meta/info", get(meta::info))
+        .route("/metrics", get(meta::metrics))
+        .route("/api/v1/evaluate", axum::routing::post(legacy::evaluate))
+        .route("/api/v1/batch-evaluate", axum::routing::post(legacy::batch))
+        .route("/api/v1/namespaces/{ns}/evaluate", axum::routing::post(legacy::evaluate))
+        .route("/api/v1/namespaces/{ns}/batch-evaluate", axum::routing::post(legacy::batch))
         .route("/evaluate/v1/variant", axum::routing::post(evaluate::variant))
         .route("/evaluate/v1/boolean", axum::routing::post(evaluate::boolean))
         .route("/evaluate/v1/batch", axum::routing::post(evaluate::batch))

@@ -35,6 +35,10 @@ fn now() -> String {
     OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
 }
 
+fn elapsed_ns(start: Instant) -> u64 {
+    u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
 fn millis(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
@@ -62,7 +66,18 @@ impl Service {
         let start = Instant::now();
         let namespace = namespace_of(request);
         let snapshot = self.snapshot(namespace).await?;
-        variant_response(&snapshot, request, start)
+        let answer = variant_response(&snapshot, request, start);
+        match &answer {
+            Ok(a) => self.metrics.record(
+                namespace,
+                &request.flag_key,
+                a.reason,
+                a.matched,
+                elapsed_ns(start),
+            ),
+            Err(_) => self.metrics.record_error(),
+        }
+        answer
     }
 
     /// `POST /evaluate/v1/boolean`.
@@ -73,7 +88,18 @@ impl Service {
         let start = Instant::now();
         let namespace = namespace_of(request);
         let snapshot = self.snapshot(namespace).await?;
-        boolean_response(&snapshot, request, start)
+        let answer = boolean_response(&snapshot, request, start);
+        match &answer {
+            Ok(a) => self.metrics.record(
+                namespace,
+                &request.flag_key,
+                a.reason,
+                a.enabled,
+                elapsed_ns(start),
+            ),
+            Err(_) => self.metrics.record_error(),
+        }
+        answer
     }
 
     /// `POST /evaluate/v1/batch`: a missing flag is an error item; any other error fails all.

@@ -5,6 +5,7 @@
 mod error;
 mod evaluate;
 mod flags;
+pub mod metrics;
 mod namespaces;
 mod paging;
 mod port;
@@ -30,12 +31,45 @@ pub use paging::{decode_token, encode_token};
 pub struct Service {
     store: Store,
     cache: Arc<Cache>,
+    metrics: Arc<metrics::Metrics>,
 }
 
 impl Service {
     pub fn new(store: Store) -> Self {
         let cache = Arc::new(Cache::new(store.clone()));
-        Service { store, cache }
+        Service { store, cache, metrics: Arc::default() }
+    }
+
+    /// Evaluation and cache metrics in Prometheus' text format.
+    pub fn render_metrics(&self) -> String {
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut out = String::new();
+        self.metrics.render(&mut out);
+        let c = &self.cache.counters;
+        for (name, help, value) in [
+            ("flipt_cache_hit_total", "Evaluation snapshot cache hits.", c.hits.load(Relaxed)),
+            ("flipt_cache_miss_total", "Evaluation snapshot cache misses.", c.misses.load(Relaxed)),
+            (
+                "vexil_cache_rebuilds_total",
+                "Snapshots built from the database.",
+                c.rebuilds.load(Relaxed),
+            ),
+            (
+                "vexil_cache_invalidations_total",
+                "Snapshots dropped as stale.",
+                c.invalidations.load(Relaxed),
+            ),
+        ] {
+            let labels = if name.starts_with("flipt_") {
+                "{cache=\"evaluation\",type=\"snapshot\"}"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name}{labels} {value}\n"
+            ));
+        }
+        out
     }
 
     /// The evaluation cache this service keeps fresh.

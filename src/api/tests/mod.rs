@@ -4,6 +4,7 @@ mod concurrency;
 mod evaluation;
 mod flags;
 mod integrity;
+mod meta;
 mod namespaces;
 mod ofrep;
 mod rollouts;
