@@ -1,0 +1,155 @@
+//! Two `vexil serve` processes on one PostgreSQL database: a write on one must reach
+//! evaluations on the other within the stated bound (one cache poll interval; in practice a
+//! NOTIFY delivers it in milliseconds). Prints the delays it observed.
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+use sqlx::{AnyConnection, Connection, Executor};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vexil");
+const POLL_MS: u64 = 1000;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start(url: &str, port: u16) -> Server {
+    let child = Command::new(BIN)
+        .arg("serve")
+        .env("VEXIL_LISTEN", format!("127.0.0.1:{port}"))
+        .env("VEXIL_DATABASE_URL", url)
+        .env("VEXIL_CACHE_POLL_MS", POLL_MS.to_string())
+        .env("VEXIL_LOG_LEVEL", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start vexil");
+    Server(child)
+}
+
+async fn wait_healthy(client: &reqwest::Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{base} did not become healthy");
+}
+
+async fn enabled_on(client: &reqwest::Client, base: &str) -> bool {
+    let answer: Value = client
+        .post(format!("{base}/evaluate/v1/boolean"))
+        .body(json!({"flagKey": "switch", "entityId": "e"}).to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["enabled"].as_bool().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_on_one_replica_reaches_the_other_within_the_bound() {
+    sqlx::any::install_default_drivers();
+    let admin_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("vexil_replicas_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = AnyConnection::connect(&admin_url).await.expect("PostgreSQL must answer");
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    let url = format!("{}/{name}", &admin_url[..admin_url.rfind('/').unwrap()]);
+
+    let (port_a, port_b) = (free_port(), free_port());
+    let delays = {
+        let _a = start(&url, port_a);
+        let _b = start(&url, port_b);
+        let (a, b) = (format!("http://127.0.0.1:{port_a}"), format!("http://127.0.0.1:{port_b}"));
+        let client = reqwest::Client::new();
+        wait_healthy(&client, &a).await;
+        wait_healthy(&client, &b).await;
+        let created = client
+            .post(format!("{a}/api/v1/flags"))
+            .body(json!({"key": "switch", "name": "Switch", "type": "BOOLEAN_FLAG_TYPE", "enabled": true}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(created.status().is_success());
+
+        let mut delays = Vec::new();
+        for round in 0..20 {
+            let enabled = round % 2 == 1;
+            assert_ne!(
+                enabled_on(&client, &b).await,
+                enabled,
+                "round {round}: B starts on the old value"
+            );
+            let written = Instant::now();
+            let put = client
+                .put(format!("{a}/api/v1/flags/switch"))
+                .body(json!({"name": "Switch", "enabled": enabled}).to_string())
+                .send()
+                .await
+                .unwrap();
+            assert!(put.status().is_success());
+            let bound = Duration::from_millis(POLL_MS) + Duration::from_secs(2);
+            loop {
+                if enabled_on(&client, &b).await == enabled {
+                    delays.push(written.elapsed());
+                    break;
+                }
+                assert!(written.elapsed() < bound, "round {round}: B still stale after {bound:?}");
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        }
+        // A change that sends no notification (written straight into the database): only the
+        // poll can find it, within one interval plus a rebuild.
+        let was = enabled_on(&client, &b).await;
+        let mut direct = AnyConnection::connect(&url).await.unwrap();
+        let mut tx = direct.begin().await.unwrap();
+        let flip = format!("UPDATE flags SET enabled = {} WHERE key = 'switch'", i32::from(!was));
+        tx.execute(flip.as_str()).await.unwrap();
+        tx.execute("UPDATE namespaces SET data_version = data_version + 1 WHERE key = 'default'")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let written = Instant::now();
+        while enabled_on(&client, &b).await == was {
+            assert!(
+                written.elapsed() < Duration::from_millis(POLL_MS * 3),
+                "the poll never caught the change"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        println!("without a notification the poll caught the change after {:?}", written.elapsed());
+        direct.close().await.unwrap();
+        delays
+    };
+    admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.unwrap();
+
+    let mut sorted = delays.clone();
+    sorted.sort();
+    println!(
+        "replica staleness over {} writes: median {:?}, max {:?} (bound {} ms + one rebuild)",
+        sorted.len(),
+        sorted[sorted.len() / 2],
+        sorted[sorted.len() - 1],
+        POLL_MS
+    );
+}
