@@ -120,12 +120,8 @@ pub fn constraint(
             "constraint operator \"{operator}\" is not valid for type {type_name}"
         )));
     }
-    if comparison == ComparisonType::EntityId && property != "entityId" {
-        return Err(invalid_field(
-            "property",
-            "must be \"entityId\" for the ENTITY_ID comparison type",
-        ));
-    }
+    // ENTITY_ID compares the request's entity id; its property is only a label. Flipt's own
+    // data (its public test corpus) uses names other than `entityId`, so any is accepted.
     if NO_VALUE_OPS.contains(&operator.as_str()) {
         return Ok(CheckedConstraint { operator, value: String::new() });
     }
