@@ -51,7 +51,10 @@ fn operators_depend_on_the_type_and_are_lower_cased() {
     assert_eq!(error, "invalid constraint type: \"UNKNOWN_COMPARISON_TYPE\"");
     assert!(constraint(ComparisonType::Number, "age", "gt", "18.5").is_ok());
     assert!(constraint(ComparisonType::Number, "age", "gt", "eighteen").is_err());
-    assert!(constraint(ComparisonType::EntityId, "entity", "eq", "u1").is_ok(), "as in Flipt's corpus");
+    assert!(
+        constraint(ComparisonType::EntityId, "entity", "eq", "u1").is_ok(),
+        "as in Flipt's corpus"
+    );
     assert!(constraint(ComparisonType::EntityId, "entityId", "eq", "u1").is_ok());
 }
 
