@@ -99,6 +99,15 @@ impl Service {
         Ok(version)
     }
 
+    /// Fails with Flipt's 404 unless the flag exists (checked inside the transaction).
+    async fn require_flag(tx: &mut Tx, namespace: &str, flag_key: &str) -> Result<(), AppError> {
+        crate::store::flags::get(tx, namespace, flag_key)
+            .await
+            .map_err(internal)?
+            .map(|_| ())
+            .ok_or_else(|| error::not_found("flag", &format!("{namespace}/{flag_key}")))
+    }
+
     /// Fails with Flipt's 404 unless the namespace exists (checked inside the transaction).
     async fn require_namespace(tx: &mut Tx, namespace: &str) -> Result<(), AppError> {
         match ns_store::get(&mut **tx, namespace).await.map_err(internal)? {

@@ -13,7 +13,7 @@ use super::{
     rules::checked_segments,
     validate, Service,
 };
-use crate::store::{flags, now_nanos, rollouts, rollouts::Part, rollouts::RolloutRow, Tx};
+use crate::store::{now_nanos, rollouts, rollouts::Part, rollouts::RolloutRow, Tx};
 
 async fn load_rollouts(
     conn: &mut AnyConnection,
@@ -82,14 +82,6 @@ async fn check_part(
     }
 }
 
-async fn require_flag(tx: &mut Tx, namespace: &str, flag_key: &str) -> Result<(), AppError> {
-    flags::get(tx, namespace, flag_key)
-        .await
-        .map_err(internal)?
-        .map(|_| ())
-        .ok_or_else(|| not_found("flag", &format!("{namespace}/{flag_key}")))
-}
-
 async fn require_rollout(
     conn: &mut AnyConnection,
     namespace: &str,
@@ -143,7 +135,7 @@ impl Service {
             return Err(invalid_field("rank", "must be greater than 0"));
         }
         let mut tx = self.begin().await?;
-        require_flag(&mut tx, namespace, flag_key).await?;
+        Service::require_flag(&mut tx, namespace, flag_key).await?;
         let checked = check_part(&mut tx, namespace, &input).await?;
         if rollouts::rank_taken(&mut tx, namespace, flag_key, input.rank).await.map_err(internal)? {
             return Err(AppError::Invalid(format!("rank number: {} already exists", input.rank)));
@@ -225,7 +217,7 @@ impl Service {
             return Err(invalid_field("rolloutIds", "must contain atleast 2 elements"));
         }
         let mut tx = self.begin().await?;
-        require_flag(&mut tx, namespace, flag_key).await?;
+        Service::require_flag(&mut tx, namespace, flag_key).await?;
         let existing =
             rollouts::page(&mut tx, namespace, flag_key, 0, 0).await.map_err(internal)?;
         if let Some(unknown) =

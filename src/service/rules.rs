@@ -15,7 +15,7 @@ use super::{
     paging::{fetch_limit, page_of},
     validate, Service,
 };
-use crate::store::{flags, now_nanos, rules, rules::DistributionRow, rules::RuleRow, segments, Tx};
+use crate::store::{flags, now_nanos, rules, rules::DistributionRow, rules::RuleRow, segments};
 
 /// Rules with their segments and distributions, in three queries.
 async fn load_rules(conn: &mut AnyConnection, rows: Vec<RuleRow>) -> Result<Vec<Rule>, AppError> {
@@ -52,14 +52,6 @@ pub(super) async fn checked_segments(
     }
     let operator = if keys.len() == 1 { SegmentOperator::Or } else { operator };
     Ok((keys, operator))
-}
-
-async fn require_flag(tx: &mut Tx, namespace: &str, flag_key: &str) -> Result<(), AppError> {
-    flags::get(tx, namespace, flag_key)
-        .await
-        .map_err(internal)?
-        .map(|_| ())
-        .ok_or_else(|| not_found("flag", &format!("{namespace}/{flag_key}")))
 }
 
 async fn require_rule(
@@ -115,7 +107,7 @@ impl Service {
             return Err(invalid_field("rank", "must be greater than 0"));
         }
         let mut tx = self.begin().await?;
-        require_flag(&mut tx, namespace, flag_key).await?;
+        Service::require_flag(&mut tx, namespace, flag_key).await?;
         let (keys, operator) = checked_segments(
             &mut tx,
             namespace,
@@ -198,7 +190,7 @@ impl Service {
             return Err(invalid_field("ruleIds", "must contain atleast 2 elements"));
         }
         let mut tx = self.begin().await?;
-        require_flag(&mut tx, namespace, flag_key).await?;
+        Service::require_flag(&mut tx, namespace, flag_key).await?;
         let existing = rules::page(&mut tx, namespace, flag_key, 0, 0).await.map_err(internal)?;
         if let Some(unknown) =
             order.rule_ids.iter().find(|id| !existing.iter().any(|r| &r.id == *id))
