@@ -2,6 +2,7 @@
 //! Every management route exists under `/api/v1/namespaces/{ns}/…` and, except rollouts, also
 //! in Flipt's legacy form `/api/v1/…` that targets the `default` namespace.
 
+mod changes;
 mod error;
 mod evaluate;
 mod extract;
@@ -104,6 +105,7 @@ fn resources(with_rollouts: bool) -> Router<Arc<Service>> {
         return router;
     }
     router
+        .route("/changes", get(changes::list))
         .route("/flags/{flagKey}/rollouts", get(rollouts::list).post(rollouts::create))
         .route("/flags/{flagKey}/rollouts/order", put(rollouts::order))
         .route(

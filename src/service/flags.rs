@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 
 use super::{
     error::{conflict, internal, not_found, unique_or_internal},
+    history::snap,
     new_id,
     paging::{fetch_limit, page_of},
     validate, Service,
@@ -98,6 +99,7 @@ impl Service {
         let flag = load_flag(&mut tx, namespace, &input.key)
             .await?
             .ok_or_else(|| not_found("flag", &input.key))?;
+        self.record(&mut tx, namespace, "flag", &input.key, "created", None, snap(&flag)).await?;
         self.commit(tx, namespace).await?;
         Ok(flag)
     }
@@ -117,6 +119,7 @@ impl Service {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("flag", &name))?;
+        let before = load_flag(&mut tx, namespace, key).await?;
         let default_variant_id = if input.default_variant_id.is_empty() {
             None
         } else {
@@ -148,6 +151,8 @@ impl Service {
         }
         let flag =
             load_flag(&mut tx, namespace, key).await?.ok_or_else(|| not_found("flag", &name))?;
+        let before = before.as_ref().and_then(snap);
+        self.record(&mut tx, namespace, "flag", key, "updated", before, snap(&flag)).await?;
         self.commit(tx, namespace).await?;
         Ok(flag)
     }
@@ -161,7 +166,10 @@ impl Service {
         expected_version: Option<i64>,
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
+        let before = load_flag(&mut tx, namespace, key).await?;
         if flags::delete(&mut tx, namespace, key, expected_version).await.map_err(internal)? {
+            let before = before.as_ref().and_then(snap);
+            self.record(&mut tx, namespace, "flag", key, "deleted", before, None).await?;
             self.commit(tx, namespace).await?;
             return Ok(());
         }
@@ -200,8 +208,11 @@ impl Service {
         flags::insert_variant(&mut tx, &row)
             .await
             .map_err(|e| unique_or_internal(e, "variant", &input.key))?;
+        let created = Variant::from(row);
+        self.record(&mut tx, namespace, "variant", &created.id, "created", None, snap(&created))
+            .await?;
         self.commit(tx, namespace).await?;
-        Ok(Variant::from(row))
+        Ok(created)
     }
 
     /// Replaces a variant's key, name, description and attachment.
@@ -219,6 +230,7 @@ impl Service {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("variant", id))?;
+        let before = snap(&Variant::from(current.clone()));
         let row = VariantRow {
             key: input.key.clone(),
             name: input.name,
@@ -230,8 +242,10 @@ impl Service {
         flags::update_variant(&mut tx, &row)
             .await
             .map_err(|e| unique_or_internal(e, "variant", &input.key))?;
+        let after = Variant::from(row);
+        self.record(&mut tx, namespace, "variant", id, "updated", before, snap(&after)).await?;
         self.commit(tx, namespace).await?;
-        Ok(Variant::from(row))
+        Ok(after)
     }
 
     /// Deletes a variant; its distributions go, and a flag default pointing at it is cleared.
@@ -242,7 +256,10 @@ impl Service {
         id: &str,
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
+        let before = flags::variant(&mut tx, namespace, flag_key, id).await.map_err(internal)?;
         if flags::delete_variant(&mut tx, namespace, flag_key, id).await.map_err(internal)? {
+            let before = before.map(Variant::from).as_ref().and_then(snap);
+            self.record(&mut tx, namespace, "variant", id, "deleted", before, None).await?;
             self.commit(tx, namespace).await?;
         }
         Ok(())

@@ -5,6 +5,7 @@
 mod error;
 mod evaluate;
 mod flags;
+mod history;
 pub mod metrics;
 mod namespaces;
 mod paging;

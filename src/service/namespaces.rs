@@ -8,6 +8,7 @@ use app::{
 
 use super::{
     error::{conflict, internal, not_found, unique_or_internal},
+    history::snap,
     paging::{fetch_limit, page_of},
     validate, Service,
 };
@@ -43,10 +44,13 @@ impl Service {
             namespaces::insert(&mut tx, &input.key, &input.name, &input.description, now_nanos())
                 .await
                 .map_err(|e| unique_or_internal(e, "namespace", &input.key))?;
+        let created = Namespace::from(row);
+        self.record(&mut tx, &input.key, "namespace", &input.key, "created", None, snap(&created))
+            .await?;
         tx.commit().await.map_err(|e| internal(e.into()))?;
         // A namespace of this key may have existed before: nothing cached about it still holds.
         self.cache.forget(&input.key);
-        Ok(Namespace::from(row))
+        Ok(created)
     }
 
     /// Changes name and description only. With `expected_version`, a stale caller gets 409
@@ -59,6 +63,7 @@ impl Service {
     ) -> Result<Namespace, AppError> {
         validate::required("name", &input.name)?;
         let mut tx = self.begin().await?;
+        let before = namespaces::get(&mut *tx, key).await.map_err(internal)?.map(Namespace::from);
         let outcome = namespaces::update_metadata(
             &mut tx,
             key,
@@ -72,9 +77,14 @@ impl Service {
         match outcome {
             Updated::Done(row) => {
                 // Metadata is not flag data: the data version (and every cache keyed on it)
-                // stays as it is. This UPDATE is the only statement of the transaction.
+                // stays as it is. The UPDATE above is the only statement that touches namespace
+                // data; the other write is the change log's own row.
+                let after = Namespace::from(row);
+                let before = before.as_ref().and_then(snap);
+                self.record(&mut tx, key, "namespace", key, "updated", before, snap(&after))
+                    .await?;
                 tx.commit().await.map_err(|e| internal(e.into()))?;
-                Ok(Namespace::from(row))
+                Ok(after)
             }
             Updated::Stale(current) => {
                 let current = Namespace::from(current);
@@ -110,8 +120,10 @@ impl Service {
                 "namespace \"{key}\" cannot be deleted; flags must be deleted first"
             )));
         }
+        let before = Namespace::from(row.clone());
         flags::delete_all(&mut tx, key).await.map_err(internal)?;
         segments::delete_all(&mut tx, key).await.map_err(internal)?;
+        self.record(&mut tx, key, "namespace", key, "deleted", snap(&before), None).await?;
         self.store.notify(&mut tx, key, -1).await.map_err(internal)?;
         // Guarded again by the DELETE itself: an edit since our read rolls all of this back.
         if !namespaces::delete(&mut tx, key, Some(row.version)).await.map_err(internal)? {

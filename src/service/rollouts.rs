@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 
 use super::{
     error::{internal, invalid_field, not_found},
+    history::snap,
     new_id,
     paging::{fetch_limit, page_of},
     rules::checked_segments,
@@ -153,6 +154,8 @@ impl Service {
         };
         rollouts::insert(&mut tx, &row, checked.part()).await.map_err(internal)?;
         let rollout = load_rollouts(&mut tx, vec![row]).await?.remove(0);
+        self.record(&mut tx, namespace, "rollout", &rollout.id, "created", None, snap(&rollout))
+            .await?;
         self.commit(tx, namespace).await?;
         Ok(rollout)
     }
@@ -171,6 +174,7 @@ impl Service {
         if checked.rollout_type.number() != current.rollout_type {
             return Err(AppError::Invalid("cannot change type of rollout".into()));
         }
+        let before = snap(&load_rollouts(&mut tx, vec![current.clone()]).await?.remove(0));
         let row = RolloutRow {
             description: input.description.clone(),
             updated_at: now_nanos(),
@@ -178,6 +182,7 @@ impl Service {
         };
         rollouts::update(&mut tx, &row, checked.part()).await.map_err(internal)?;
         let rollout = load_rollouts(&mut tx, vec![row]).await?.remove(0);
+        self.record(&mut tx, namespace, "rollout", id, "updated", before, snap(&rollout)).await?;
         self.commit(tx, namespace).await?;
         Ok(rollout)
     }
@@ -190,9 +195,11 @@ impl Service {
         id: &str,
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
-        if rollouts::get(&mut tx, namespace, flag_key, id).await.map_err(internal)?.is_none() {
+        let Some(row) = rollouts::get(&mut tx, namespace, flag_key, id).await.map_err(internal)?
+        else {
             return Ok(());
-        }
+        };
+        let before = snap(&load_rollouts(&mut tx, vec![row]).await?.remove(0));
         rollouts::delete(&mut tx, id).await.map_err(internal)?;
         let remaining =
             rollouts::page(&mut tx, namespace, flag_key, 0, 0).await.map_err(internal)?;
@@ -202,6 +209,7 @@ impl Service {
                 .await
                 .map_err(internal)?;
         }
+        self.record(&mut tx, namespace, "rollout", id, "deleted", before, None).await?;
         self.commit(tx, namespace).await?;
         Ok(())
     }
@@ -229,6 +237,18 @@ impl Service {
         for (index, id) in order.rollout_ids.iter().enumerate() {
             rollouts::set_rank(&mut tx, id, index as i64 + 1, now).await.map_err(internal)?;
         }
+        let ids = |rows: Vec<RolloutRow>| snap(&rows.into_iter().map(|r| r.id).collect::<Vec<_>>());
+        let after = rollouts::page(&mut tx, namespace, flag_key, 0, 0).await.map_err(internal)?;
+        self.record(
+            &mut tx,
+            namespace,
+            "rollout_order",
+            flag_key,
+            "updated",
+            ids(existing),
+            ids(after),
+        )
+        .await?;
         self.commit(tx, namespace).await?;
         Ok(())
     }

@@ -11,6 +11,7 @@ use sqlx::AnyConnection;
 
 use super::{
     error::{empty_field, internal, invalid_field, not_found},
+    history::snap,
     new_id,
     paging::{fetch_limit, page_of},
     validate, Service,
@@ -128,6 +129,7 @@ impl Service {
         };
         rules::insert(&mut tx, &row, &keys).await.map_err(internal)?;
         let rule = load_rules(&mut tx, vec![row]).await?.remove(0);
+        self.record(&mut tx, namespace, "rule", &rule.id, "created", None, snap(&rule)).await?;
         self.commit(tx, namespace).await?;
         Ok(rule)
     }
@@ -142,6 +144,7 @@ impl Service {
     ) -> Result<Rule, AppError> {
         let mut tx = self.begin().await?;
         let current = require_rule(&mut tx, namespace, flag_key, id).await?;
+        let before = snap(&load_rules(&mut tx, vec![current.clone()]).await?.remove(0));
         let (keys, operator) = checked_segments(
             &mut tx,
             namespace,
@@ -154,6 +157,7 @@ impl Service {
             RuleRow { segment_operator: operator.number(), updated_at: now_nanos(), ..current };
         rules::update(&mut tx, &row, &keys).await.map_err(internal)?;
         let rule = load_rules(&mut tx, vec![row]).await?.remove(0);
+        self.record(&mut tx, namespace, "rule", id, "updated", before, snap(&rule)).await?;
         self.commit(tx, namespace).await?;
         Ok(rule)
     }
@@ -166,15 +170,18 @@ impl Service {
         id: &str,
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
-        if rules::get(&mut tx, namespace, flag_key, id).await.map_err(internal)?.is_none() {
+        let Some(row) = rules::get(&mut tx, namespace, flag_key, id).await.map_err(internal)?
+        else {
             return Ok(());
-        }
+        };
+        let before = snap(&load_rules(&mut tx, vec![row]).await?.remove(0));
         rules::delete(&mut tx, id).await.map_err(internal)?;
         let remaining = rules::page(&mut tx, namespace, flag_key, 0, 0).await.map_err(internal)?;
         let now = now_nanos();
         for (index, rule) in remaining.iter().enumerate() {
             rules::set_rank(&mut tx, &rule.id, index as i64 + 1, now).await.map_err(internal)?;
         }
+        self.record(&mut tx, namespace, "rule", id, "deleted", before, None).await?;
         self.commit(tx, namespace).await?;
         Ok(())
     }
@@ -201,6 +208,18 @@ impl Service {
         for (index, id) in order.rule_ids.iter().enumerate() {
             rules::set_rank(&mut tx, id, index as i64 + 1, now).await.map_err(internal)?;
         }
+        let ids = |rows: Vec<RuleRow>| snap(&rows.into_iter().map(|r| r.id).collect::<Vec<_>>());
+        let after = rules::page(&mut tx, namespace, flag_key, 0, 0).await.map_err(internal)?;
+        self.record(
+            &mut tx,
+            namespace,
+            "rule_order",
+            flag_key,
+            "updated",
+            ids(existing),
+            ids(after),
+        )
+        .await?;
         self.commit(tx, namespace).await?;
         Ok(())
     }
@@ -228,8 +247,19 @@ impl Service {
             updated_at: now,
         };
         rules::insert_distribution(&mut tx, &row).await.map_err(internal)?;
+        let created = Distribution::from(row);
+        self.record(
+            &mut tx,
+            namespace,
+            "distribution",
+            &created.id,
+            "created",
+            None,
+            snap(&created),
+        )
+        .await?;
         self.commit(tx, namespace).await?;
-        Ok(Distribution::from(row))
+        Ok(created)
     }
 
     /// Changes a distribution's variant and rollout.
@@ -252,6 +282,7 @@ impl Service {
             .into_iter()
             .find(|d| d.id == id)
             .ok_or_else(|| not_found("distribution", id))?;
+        let before = snap(&Distribution::from(current.clone()));
         let row = DistributionRow {
             variant_id: input.variant_id,
             rollout: input.rollout,
@@ -259,8 +290,11 @@ impl Service {
             ..current
         };
         rules::update_distribution(&mut tx, &row).await.map_err(internal)?;
+        let after = Distribution::from(row);
+        self.record(&mut tx, namespace, "distribution", id, "updated", before, snap(&after))
+            .await?;
         self.commit(tx, namespace).await?;
-        Ok(Distribution::from(row))
+        Ok(after)
     }
 
     /// Deletes a distribution; Flipt requires the variant id too (idempotent).
@@ -277,7 +311,15 @@ impl Service {
         if rules::get(&mut tx, namespace, flag_key, rule_id).await.map_err(internal)?.is_none() {
             return Ok(());
         }
+        let before = rules::distributions_of(&mut tx, &[rule_id.to_string()])
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .find(|d| d.id == id && d.variant_id == variant_id)
+            .map(Distribution::from);
         if rules::delete_distribution(&mut tx, rule_id, id, variant_id).await.map_err(internal)? {
+            let before = before.as_ref().and_then(snap);
+            self.record(&mut tx, namespace, "distribution", id, "deleted", before, None).await?;
             self.commit(tx, namespace).await?;
         }
         Ok(())

@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 
 use super::{
     error::{conflict, internal, not_found, unique_or_internal},
+    history::snap,
     new_id,
     paging::{fetch_limit, page_of},
     validate, Service,
@@ -101,8 +102,11 @@ impl Service {
         segments::insert(&mut tx, &row)
             .await
             .map_err(|e| unique_or_internal(e, "segment", &segment_name(namespace, &input.key)))?;
+        let created = segments::assemble(vec![row], Vec::new()).remove(0);
+        self.record(&mut tx, namespace, "segment", &input.key, "created", None, snap(&created))
+            .await?;
         self.commit(tx, namespace).await?;
-        Ok(segments::assemble(vec![row], Vec::new()).remove(0))
+        Ok(created)
     }
 
     /// Replaces a segment's name, description and match type.
@@ -120,6 +124,7 @@ impl Service {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("segment", &name))?;
+        let before = load_segment(&mut tx, namespace, key).await?;
         let row = SegmentRow {
             name: input.name,
             description: input.description,
@@ -141,6 +146,8 @@ impl Service {
         let segment = load_segment(&mut tx, namespace, key)
             .await?
             .ok_or_else(|| not_found("segment", &name))?;
+        let before = before.as_ref().and_then(snap);
+        self.record(&mut tx, namespace, "segment", key, "updated", before, snap(&segment)).await?;
         self.commit(tx, namespace).await?;
         Ok(segment)
     }
@@ -154,8 +161,11 @@ impl Service {
         expected_version: Option<i64>,
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
+        let before = load_segment(&mut tx, namespace, key).await?;
         match segments::delete(&mut tx, namespace, key, expected_version).await {
             Ok(true) => {
+                let before = before.as_ref().and_then(snap);
+                self.record(&mut tx, namespace, "segment", key, "deleted", before, None).await?;
                 self.commit(tx, namespace).await?;
                 Ok(())
             }
@@ -203,8 +213,11 @@ impl Service {
             updated_at: now,
         };
         segments::insert_constraint(&mut tx, &row).await.map_err(internal)?;
+        let created = Constraint::from(row);
+        self.record(&mut tx, namespace, "constraint", &created.id, "created", None, snap(&created))
+            .await?;
         self.commit(tx, namespace).await?;
-        Ok(Constraint::from(row))
+        Ok(created)
     }
 
     /// Replaces a constraint, revalidated like a create.
@@ -226,6 +239,7 @@ impl Service {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("constraint", id))?;
+        let before = snap(&Constraint::from(current.clone()));
         let row = ConstraintRow {
             comparison_type: input.comparison_type.number(),
             property: input.property,
@@ -236,8 +250,10 @@ impl Service {
             ..current
         };
         segments::update_constraint(&mut tx, &row).await.map_err(internal)?;
+        let after = Constraint::from(row);
+        self.record(&mut tx, namespace, "constraint", id, "updated", before, snap(&after)).await?;
         self.commit(tx, namespace).await?;
-        Ok(Constraint::from(row))
+        Ok(after)
     }
 
     /// Deletes a constraint (idempotent).
@@ -248,10 +264,14 @@ impl Service {
         id: &str,
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
+        let before =
+            segments::constraint(&mut tx, namespace, segment_key, id).await.map_err(internal)?;
         if segments::delete_constraint(&mut tx, namespace, segment_key, id)
             .await
             .map_err(internal)?
         {
+            let before = before.map(Constraint::from).as_ref().and_then(snap);
+            self.record(&mut tx, namespace, "constraint", id, "deleted", before, None).await?;
             self.commit(tx, namespace).await?;
         }
         Ok(())

@@ -6,6 +6,7 @@
 //! service. On SQLite, writes share a single connection, which serialises writers without
 //! "database is locked" failures while readers proceed under WAL.
 
+pub mod changes;
 mod clock;
 pub mod dump;
 mod error;

@@ -3,6 +3,7 @@
 //! bodies, lenient as Flipt is: camelCase or snake_case, `null` for "not given", unknown
 //! fields ignored, enums by name or number.
 
+mod change;
 mod enums;
 mod evaluation;
 mod flag;
@@ -13,6 +14,7 @@ mod rollout;
 mod rule;
 mod segment;
 
+pub use change::Change;
 pub use enums::{
     ComparisonType, EvaluationReason, FlagType, MatchType, RolloutType, SegmentOperator,
 };

@@ -3,6 +3,7 @@
 mod concurrency;
 mod evaluation;
 mod flags;
+mod history;
 mod integrity;
 mod meta;
 mod namespaces;
