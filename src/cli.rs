@@ -31,6 +31,25 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Write namespaces as Flipt documents (YAML, one document per namespace).
+    Export(ExportArgs),
+}
+
+/// Flipt's `export` options.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Namespaces to export, comma-separated [default: default]
+    #[arg(long, value_delimiter = ',', conflicts_with = "all_namespaces")]
+    pub namespaces: Vec<String>,
+    /// Export every namespace
+    #[arg(long)]
+    pub all_namespaces: bool,
+    /// Order flags and segments by key, for stable diffs
+    #[arg(long)]
+    pub sort_by_key: bool,
+    /// Write to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Parses the command line and runs the chosen command; errors are one line on stderr.
@@ -62,6 +81,7 @@ pub fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => crate::startup::serve(settings).await,
             Command::Migrate => crate::startup::migrate_only(settings).await,
+            Command::Export(args) => crate::startup::export(settings, args).await,
         }
     });
     match result {

@@ -7,6 +7,7 @@ pub mod api;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod document;
 pub mod eval;
 pub mod service;
 pub mod startup;

@@ -92,6 +92,32 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `vexil export`: documents to a file or standard output.
+pub async fn export(settings: Settings, args: crate::cli::ExportArgs) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let service = Service::new(store.clone());
+    let keys = if args.all_namespaces {
+        None
+    } else if args.namespaces.is_empty() {
+        Some(vec!["default".to_string()])
+    } else {
+        Some(args.namespaces)
+    };
+    let documents = service
+        .export(keys.as_deref(), args.sort_by_key)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let yaml = crate::document::to_yaml_stream(&documents)?;
+    match args.output {
+        Some(path) => {
+            std::fs::write(&path, yaml).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print!("{yaml}"),
+    }
+    store.close().await;
+    Ok(())
+}
+
 /// `vexil serve`: runs until SIGINT or SIGTERM, then drains in-flight requests.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;

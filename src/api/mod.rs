@@ -5,6 +5,7 @@
 mod changes;
 mod error;
 mod evaluate;
+mod export;
 mod extract;
 mod flags;
 mod health;
@@ -106,6 +107,7 @@ fn resources(with_rollouts: bool) -> Router<Arc<Service>> {
     }
     router
         .route("/changes", get(changes::list))
+        .route("/export", get(export::namespace))
         .route("/flags/{flagKey}/rollouts", get(rollouts::list).post(rollouts::create))
         .route("/flags/{flagKey}/rollouts/order", put(rollouts::order))
         .route(

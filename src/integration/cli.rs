@@ -186,3 +186,24 @@ mod reqwest {
         }
     }
 }
+
+#[test]
+fn export_writes_flipt_documents_and_names_missing_namespaces() {
+    let work = WorkDir::new();
+    let quiet = [("VEXIL_LOG_LEVEL", "warn")];
+    assert!(run(&work.0, &["migrate"], &quiet).status.success());
+    let output = run(&work.0, &["export"], &quiet);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let yaml = String::from_utf8_lossy(&output.stdout);
+    assert!(yaml.contains("key: default") && yaml.contains("name: Default"), "{yaml}");
+
+    let file = work.0.join("all.yaml");
+    let output =
+        run(&work.0, &["export", "--all-namespaces", "--sort-by-key", "-o", "all.yaml"], &quiet);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::read_to_string(file).unwrap().contains("version: '1.4'"));
+
+    let missing = run(&work.0, &["export", "--namespaces", "default,nope"], &quiet);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("namespace \"nope\" not found"), "{}", stderr(&missing));
+}

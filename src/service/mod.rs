@@ -10,6 +10,7 @@ pub mod metrics;
 mod namespaces;
 mod paging;
 mod port;
+mod portable;
 mod rollouts;
 mod rules;
 mod segments;

@@ -2,6 +2,7 @@
 
 mod concurrency;
 mod evaluation;
+mod export;
 mod flags;
 mod history;
 mod integrity;
