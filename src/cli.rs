@@ -33,6 +33,28 @@ pub enum Command {
     Migrate,
     /// Write namespaces as Flipt documents (YAML, one document per namespace).
     Export(ExportArgs),
+    /// Read Flipt documents into the database, all or nothing.
+    Import(ImportArgs),
+}
+
+/// Flipt's `import` options, plus `--replace` and `--dry-run`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// File to import (`.json` is read as JSON, anything else as YAML)
+    #[arg(required_unless_present = "stdin", conflicts_with = "stdin")]
+    pub file: Option<PathBuf>,
+    /// Read YAML from standard input
+    #[arg(long)]
+    pub stdin: bool,
+    /// Leave flags and segments whose key exists as they are (default: such keys are errors)
+    #[arg(long, conflicts_with = "replace")]
+    pub skip_existing: bool,
+    /// Remove each namespace's flags and segments before importing it
+    #[arg(long)]
+    pub replace: bool,
+    /// Check the documents and print what would change, changing nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Flipt's `export` options.
@@ -82,6 +104,7 @@ pub fn main() -> ExitCode {
             Command::Serve => crate::startup::serve(settings).await,
             Command::Migrate => crate::startup::migrate_only(settings).await,
             Command::Export(args) => crate::startup::export(settings, args).await,
+            Command::Import(args) => crate::startup::import(settings, args).await,
         }
     });
     match result {

@@ -118,6 +118,49 @@ pub async fn export(settings: Settings, args: crate::cli::ExportArgs) -> anyhow:
     Ok(())
 }
 
+/// `vexil import`: documents from a file or standard input, in one transaction.
+pub async fn import(settings: Settings, args: crate::cli::ImportArgs) -> anyhow::Result<()> {
+    use std::io::Read as _;
+    let (text, json) = match &args.file {
+        Some(path) => (
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            path.extension().is_some_and(|e| e == "json"),
+        ),
+        None => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
+            (text, false)
+        }
+    };
+    let documents = crate::document::parse(&text, json)?;
+    let mode = if args.replace {
+        crate::service::ImportMode::Replace
+    } else if args.skip_existing {
+        crate::service::ImportMode::SkipExisting
+    } else {
+        crate::service::ImportMode::CreateOnly
+    };
+    let store = open_store(&settings).await?;
+    let service = Service::new(store.clone());
+    let summaries =
+        service.import(&documents, mode, args.dry_run).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    for s in &summaries {
+        println!(
+            "{}namespace {}: {} flags created, {} skipped; {} segments created, {} skipped{}{}",
+            if args.dry_run { "(dry run) " } else { "" },
+            s.namespace,
+            s.flags_created,
+            s.flags_skipped,
+            s.segments_created,
+            s.segments_skipped,
+            if s.namespace_created { "; namespace created" } else { "" },
+            if s.replaced { "; previous contents replaced" } else { "" },
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
 /// `vexil serve`: runs until SIGINT or SIGTERM, then drains in-flight requests.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;

@@ -9,6 +9,7 @@ mod export;
 mod extract;
 mod flags;
 mod health;
+mod import;
 mod json;
 mod legacy;
 mod meta;
@@ -50,6 +51,7 @@ pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router 
         .nest("/api/v1/namespaces/{ns}", resources(true))
         .nest("/api/v1", resources(false))
         .route("/meta/info", get(meta::info))
+        .route("/api/v1/import", axum::routing::post(import::import))
         .route("/metrics", get(meta::metrics))
         .route("/api/v1/evaluate", axum::routing::post(legacy::evaluate))
         .route("/api/v1/batch-evaluate", axum::routing::post(legacy::batch))

@@ -3,8 +3,10 @@
 //! fields left out, variant keys instead of ids, and segment references by key.
 
 mod export;
+mod parse;
 
 pub use export::{export, to_yaml_stream};
+pub use parse::{parse, ParseError};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,12 +14,26 @@ use serde_json::Value;
 /// One namespace's document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
+    #[serde(default)]
     pub version: String,
+    #[serde(default = "default_namespace")]
     pub namespace: NamespaceRef,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<DocFlag>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<DocSegment>,
+}
+
+fn default_namespace() -> NamespaceRef {
+    NamespaceRef::Key("default".into())
+}
+
+impl NamespaceRef {
+    pub fn key(&self) -> &str {
+        match self {
+            NamespaceRef::Key(key) | NamespaceRef::Full { key, .. } => key,
+        }
+    }
 }
 
 /// `namespace: key` or `namespace: {key, name, description}`.

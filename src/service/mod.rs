@@ -6,6 +6,7 @@ mod error;
 mod evaluate;
 mod flags;
 mod history;
+mod import;
 pub mod metrics;
 mod namespaces;
 mod paging;
@@ -26,6 +27,7 @@ use crate::{
 };
 
 pub use error::internal;
+pub use import::{ImportMode, ImportSummary};
 pub use paging::{decode_token, encode_token};
 
 /// The application service. Cheap to clone; share it behind an `Arc`.

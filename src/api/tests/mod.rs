@@ -5,6 +5,7 @@ mod evaluation;
 mod export;
 mod flags;
 mod history;
+mod import;
 mod integrity;
 mod meta;
 mod namespaces;
