@@ -35,6 +35,19 @@ pub enum Command {
     Export(ExportArgs),
     /// Read Flipt documents into the database, all or nothing.
     Import(ImportArgs),
+    /// Save a namespace as a restorable snapshot now; prints its id.
+    Snapshot {
+        /// The namespace to save
+        namespace: String,
+        /// Why, shown in the snapshot list
+        #[arg(long, default_value = "on demand")]
+        reason: String,
+    },
+    /// Make a namespace exactly what a snapshot saved (after snapshotting its current state).
+    Restore {
+        /// The snapshot's id (from the snapshot list or `vexil snapshot`)
+        id: String,
+    },
 }
 
 /// Flipt's `import` options, plus `--replace` and `--dry-run`.
@@ -105,6 +118,10 @@ pub fn main() -> ExitCode {
             Command::Migrate => crate::startup::migrate_only(settings).await,
             Command::Export(args) => crate::startup::export(settings, args).await,
             Command::Import(args) => crate::startup::import(settings, args).await,
+            Command::Snapshot { namespace, reason } => {
+                crate::startup::snapshot(settings, &namespace, &reason).await
+            }
+            Command::Restore { id } => crate::startup::restore(settings, &id).await,
         }
     });
     match result {

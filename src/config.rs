@@ -51,6 +51,14 @@ pub struct SettingArgs {
     /// if a change notification is lost [default: 1000]
     #[arg(long, env = "VEXIL_CACHE_POLL_MS", value_name = "MS", global = true)]
     pub cache_poll_ms: Option<String>,
+
+    /// Automatic snapshots kept per namespace (the newest is always kept) [default: 20]
+    #[arg(long, env = "VEXIL_SNAPSHOT_KEEP", value_name = "N", global = true)]
+    pub snapshot_keep: Option<String>,
+
+    /// Days after which automatic snapshots are pruned (the newest is always kept) [default: 30]
+    #[arg(long, env = "VEXIL_SNAPSHOT_MAX_AGE_DAYS", value_name = "DAYS", global = true)]
+    pub snapshot_max_age_days: Option<String>,
 }
 
 /// The validated configuration.
@@ -62,6 +70,7 @@ pub struct Settings {
     pub site_root: PathBuf,
     pub body_limit: usize,
     pub cache_poll: std::time::Duration,
+    pub retention: crate::service::Retention,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +170,8 @@ const SPECS: &[Spec] = &[
     Spec { key: "site_root", env: "VEXIL_SITE_ROOT", default: "target/site" },
     Spec { key: "body_limit", env: "VEXIL_BODY_LIMIT", default: "4194304" },
     Spec { key: "cache_poll_ms", env: "VEXIL_CACHE_POLL_MS", default: "1000" },
+    Spec { key: "snapshot_keep", env: "VEXIL_SNAPSHOT_KEEP", default: "20" },
+    Spec { key: "snapshot_max_age_days", env: "VEXIL_SNAPSHOT_MAX_AGE_DAYS", default: "30" },
 ];
 
 /// Environment variables that are not settings but are still ours to read.
@@ -183,6 +194,8 @@ impl Settings {
             &args.site_root,
             &args.body_limit,
             &args.cache_poll_ms,
+            &args.snapshot_keep,
+            &args.snapshot_max_age_days,
         ];
         let raw: Vec<String> = SPECS
             .iter()
@@ -245,6 +258,20 @@ impl Settings {
             Ok(_) => return Err(invalid(7, "must be between 50 and 60000".into())),
             Err(e) => return Err(invalid(7, e.to_string())),
         };
+        let keep = match raw[8].parse::<i64>() {
+            Ok(n) if n >= 1 => n,
+            Ok(_) => return Err(invalid(8, "must be at least 1".into())),
+            Err(e) => return Err(invalid(8, e.to_string())),
+        };
+        let days = match raw[9].parse::<u64>() {
+            Ok(n) if n >= 1 => n,
+            Ok(_) => return Err(invalid(9, "must be at least 1".into())),
+            Err(e) => return Err(invalid(9, e.to_string())),
+        };
+        let retention = crate::service::Retention {
+            keep,
+            max_age: std::time::Duration::from_secs(days * 24 * 3600),
+        };
         Ok(Settings {
             listen,
             database: DatabaseSettings { url, max_connections },
@@ -252,6 +279,7 @@ impl Settings {
             site_root: PathBuf::from(&raw[5]),
             body_limit,
             cache_poll,
+            retention,
         })
     }
 }

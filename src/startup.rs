@@ -95,7 +95,7 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
 /// `vexil export`: documents to a file or standard output.
 pub async fn export(settings: Settings, args: crate::cli::ExportArgs) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
-    let service = Service::new(store.clone());
+    let service = Service::new(store.clone()).with_retention(settings.retention);
     let keys = if args.all_namespaces {
         None
     } else if args.namespaces.is_empty() {
@@ -141,7 +141,7 @@ pub async fn import(settings: Settings, args: crate::cli::ImportArgs) -> anyhow:
         crate::service::ImportMode::CreateOnly
     };
     let store = open_store(&settings).await?;
-    let service = Service::new(store.clone());
+    let service = Service::new(store.clone()).with_retention(settings.retention);
     let summaries =
         service.import(&documents, mode, args.dry_run).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     for s in &summaries {
@@ -161,10 +161,39 @@ pub async fn import(settings: Settings, args: crate::cli::ImportArgs) -> anyhow:
     Ok(())
 }
 
+/// `vexil snapshot NAMESPACE`.
+pub async fn snapshot(settings: Settings, namespace: &str, reason: &str) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let service = Service::new(store.clone()).with_retention(settings.retention);
+    let info =
+        service.create_snapshot(namespace, reason).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{}", info.id);
+    store.close().await;
+    Ok(())
+}
+
+/// `vexil restore ID`.
+pub async fn restore(settings: Settings, id: &str) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let service = Service::new(store.clone()).with_retention(settings.retention);
+    let (info, summary) = service.restore_snapshot(id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "restored namespace {} from snapshot {} ({}, {}): {} flags, {} segments",
+        info.namespace_key,
+        info.id,
+        info.reason,
+        info.created_at,
+        summary.flags_created,
+        summary.segments_created
+    );
+    store.close().await;
+    Ok(())
+}
+
 /// `vexil serve`: runs until SIGINT or SIGTERM, then drains in-flight requests.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
-    let service = Arc::new(Service::new(store.clone()));
+    let service = Arc::new(Service::new(store.clone()).with_retention(settings.retention));
     let postgres_url =
         settings.database.url.is_postgres().then(|| settings.database.url.expose().to_string());
     crate::cache::replicas::spawn(

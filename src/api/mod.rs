@@ -20,6 +20,7 @@ mod rollouts;
 mod rules;
 mod segments;
 mod snapshot;
+mod snapshots;
 
 use std::sync::Arc;
 
@@ -52,6 +53,9 @@ pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router 
         .nest("/api/v1", resources(false))
         .route("/meta/info", get(meta::info))
         .route("/api/v1/import", axum::routing::post(import::import))
+        .route("/api/v1/snapshots", get(snapshots::list).post(snapshots::create))
+        .route("/api/v1/snapshots/{id}", get(snapshots::get))
+        .route("/api/v1/snapshots/{id}/restore", axum::routing::post(snapshots::restore))
         .route("/metrics", get(meta::metrics))
         .route("/api/v1/evaluate", axum::routing::post(legacy::evaluate))
         .route("/api/v1/batch-evaluate", axum::routing::post(legacy::batch))

@@ -40,6 +40,8 @@ fn an_unparsable_value_names_the_setting_and_its_variable() {
         (6, "12"),
         (7, "10"),
         (7, "soon"),
+        (8, "0"),
+        (9, "forever"),
     ] {
         let error = Settings::parse(&with(index, bad)).unwrap_err().to_string();
         assert!(error.contains(SPECS[index].env), "{error}");

@@ -76,6 +76,8 @@ fn help_documents_every_setting_and_its_variable() {
         "VEXIL_SITE_ROOT",
         "VEXIL_BODY_LIMIT",
         "VEXIL_CACHE_POLL_MS",
+        "VEXIL_SNAPSHOT_KEEP",
+        "VEXIL_SNAPSHOT_MAX_AGE_DAYS",
     ] {
         assert!(help.contains(name), "--help lacks {name}:\n{help}");
     }
@@ -206,4 +208,23 @@ fn export_writes_flipt_documents_and_names_missing_namespaces() {
     let missing = run(&work.0, &["export", "--namespaces", "default,nope"], &quiet);
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("namespace \"nope\" not found"), "{}", stderr(&missing));
+}
+
+#[test]
+fn snapshot_and_restore_from_the_command_line() {
+    let work = WorkDir::new();
+    let quiet = [("VEXIL_LOG_LEVEL", "warn")];
+    assert!(run(&work.0, &["migrate"], &quiet).status.success());
+    let taken = run(&work.0, &["snapshot", "default", "--reason", "before the release"], &quiet);
+    assert!(taken.status.success(), "{}", stderr(&taken));
+    let id = String::from_utf8_lossy(&taken.stdout).trim().to_string();
+    assert_eq!(id.len(), 36, "prints the snapshot id: {id}");
+    let restored = run(&work.0, &["restore", &id], &quiet);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert!(String::from_utf8_lossy(&restored.stdout).contains("restored namespace default"));
+    let missing = run(&work.0, &["restore", "nope"], &quiet);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("snapshot \"nope\" not found"), "{}", stderr(&missing));
+    let no_namespace = run(&work.0, &["snapshot", "ghost"], &quiet);
+    assert!(stderr(&no_namespace).contains("namespace \"ghost\" not found"));
 }

@@ -167,6 +167,10 @@ impl Service {
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
         let before = load_flag(&mut tx, namespace, key).await?;
+        if before.is_some() {
+            self.snapshot_in(&mut tx, namespace, &format!("before deleting flag {key}"), true)
+                .await?;
+        }
         if flags::delete(&mut tx, namespace, key, expected_version).await.map_err(internal)? {
             let before = before.as_ref().and_then(snap);
             self.record(&mut tx, namespace, "flag", key, "deleted", before, None).await?;

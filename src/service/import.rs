@@ -69,6 +69,9 @@ impl Service {
         let mut summaries = Vec::with_capacity(documents.len());
         for (index, document) in documents.iter().enumerate() {
             let namespace = document.namespace.key().to_string();
+            if mode == ImportMode::Replace {
+                self.snapshot_in(&mut tx, &namespace, "before replacing import", true).await?;
+            }
             let summary = import_one(&mut tx, document, mode)
                 .await
                 .map_err(|e| within(e, index + 1, &namespace))?;
@@ -104,7 +107,7 @@ impl Service {
     }
 }
 
-async fn import_one(
+pub(super) async fn import_one(
     tx: &mut Tx,
     document: &Document,
     mode: ImportMode,

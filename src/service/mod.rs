@@ -15,6 +15,7 @@ mod portable;
 mod rollouts;
 mod rules;
 mod segments;
+mod snapshots;
 mod validate;
 
 use app::error::AppError;
@@ -29,6 +30,7 @@ use crate::{
 pub use error::internal;
 pub use import::{ImportMode, ImportSummary};
 pub use paging::{decode_token, encode_token};
+pub use snapshots::Retention;
 
 /// The application service. Cheap to clone; share it behind an `Arc`.
 #[derive(Clone, Debug)]
@@ -36,12 +38,19 @@ pub struct Service {
     store: Store,
     cache: Arc<Cache>,
     metrics: Arc<metrics::Metrics>,
+    retention: Retention,
 }
 
 impl Service {
     pub fn new(store: Store) -> Self {
         let cache = Arc::new(Cache::new(store.clone()));
-        Service { store, cache, metrics: Arc::default() }
+        Service { store, cache, metrics: Arc::default(), retention: Retention::default() }
+    }
+
+    /// The same service with another snapshot retention.
+    pub fn with_retention(mut self, retention: Retention) -> Self {
+        self.retention = retention;
+        self
     }
 
     /// Evaluation and cache metrics in Prometheus' text format.

@@ -121,6 +121,7 @@ impl Service {
             )));
         }
         let before = Namespace::from(row.clone());
+        self.snapshot_in(&mut tx, key, "before namespace delete", true).await?;
         flags::delete_all(&mut tx, key).await.map_err(internal)?;
         segments::delete_all(&mut tx, key).await.map_err(internal)?;
         self.record(&mut tx, key, "namespace", key, "deleted", snap(&before), None).await?;

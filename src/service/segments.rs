@@ -162,6 +162,10 @@ impl Service {
     ) -> Result<(), AppError> {
         let mut tx = self.begin().await?;
         let before = load_segment(&mut tx, namespace, key).await?;
+        if before.is_some() {
+            self.snapshot_in(&mut tx, namespace, &format!("before deleting segment {key}"), true)
+                .await?;
+        }
         match segments::delete(&mut tx, namespace, key, expected_version).await {
             Ok(true) => {
                 let before = before.as_ref().and_then(snap);

@@ -16,6 +16,7 @@ pub mod rollouts;
 pub mod rules;
 pub mod segments;
 pub mod snapshot;
+pub mod snapshots;
 mod sql;
 
 use std::{path::Path, time::Duration};

@@ -37,6 +37,11 @@ impl Store {
         tx.commit().await?;
         Ok(Loaded { version, source })
     }
+
+    /// Everything in a namespace as the given (write) transaction sees it.
+    pub async fn load_in(tx: &mut super::Tx, namespace: &str) -> Result<Source, StoreError> {
+        load(tx, namespace).await
+    }
 }
 
 async fn rows<T>(conn: &mut AnyConnection, sql: &str, namespace: &str) -> Result<Vec<T>, StoreError>

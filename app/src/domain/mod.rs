@@ -13,6 +13,7 @@ mod page;
 mod rollout;
 mod rule;
 mod segment;
+mod snapshot;
 
 pub use change::Change;
 pub use enums::{
@@ -28,3 +29,4 @@ pub use page::{Page, PageRequest};
 pub use rollout::{Rollout, RolloutInput, RolloutOrder, RolloutSegment, RolloutThreshold};
 pub use rule::{Distribution, DistributionInput, Rule, RuleInput, RuleOrder};
 pub use segment::{Constraint, ConstraintInput, Segment, SegmentInput};
+pub use snapshot::SnapshotInfo;

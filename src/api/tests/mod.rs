@@ -13,3 +13,4 @@ mod ofrep;
 mod rollouts;
 mod rules;
 mod segments;
+mod snapshots;
