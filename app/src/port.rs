@@ -3,13 +3,26 @@
 
 use std::sync::Arc;
 
-use crate::{domain::Namespace, error::AppError};
+use crate::{
+    domain::{Namespace, NamespaceInput},
+    error::AppError,
+};
 
 /// Everything the dashboard asks of the server.
 #[async_trait::async_trait]
 pub trait VexilPort: Send + Sync + 'static {
     /// All namespaces, oldest first.
     async fn list_namespaces(&self) -> Result<Vec<Namespace>, AppError>;
+    /// A new, unprotected namespace.
+    async fn create_namespace(&self, input: NamespaceInput) -> Result<Namespace, AppError>;
+    /// Name and description only, guarded by the version the editor saw (409 if stale).
+    async fn update_namespace(
+        &self,
+        key: &str,
+        input: NamespaceInput,
+    ) -> Result<Namespace, AppError>;
+    /// Deletes a namespace and everything in it (after a snapshot), guarded by version.
+    async fn delete_namespace(&self, key: &str, version: i64) -> Result<(), AppError>;
 }
 
 /// The shared handle provided through context.

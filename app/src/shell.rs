@@ -7,7 +7,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::pages::{NamespacesPage, NotFound};
+use crate::pages::{NamespaceSettings, NamespacesPage, NotFound};
 
 /// The full HTML document rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,10 +41,15 @@ pub fn App() -> impl IntoView {
         <Router>
             <header class="topbar">
                 <a class="brand" href="/">"Vexil"</a>
+                <nav aria-label="Main">
+                    <a href="/">"Namespaces"</a>
+                    <a href="/settings/namespaces">"Settings"</a>
+                </nav>
             </header>
             <main class="content">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=NamespacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/namespaces") view=NamespaceSettings ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

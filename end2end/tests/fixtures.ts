@@ -2,16 +2,21 @@
 // so a broken asset or a failed hydration cannot pass unnoticed.
 import { test as base, expect } from '@playwright/test';
 
-export const test = base.extend<{ strictPage: void }>({
+export const test = base.extend<{ strictPage: void; expectedFailures: RegExp[] }>({
+  /** Problems a test provokes on purpose (matched against the problem's text). */
+  expectedFailures: [[], { option: true }],
   strictPage: [
-    async ({ page }, use) => {
+    async ({ page, expectedFailures }, use) => {
       const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      const report = (problem: string) => {
+        if (!expectedFailures.some((pattern) => pattern.test(problem))) problems.push(problem);
+      };
+      page.on('pageerror', (error) => report(`page error: ${error.message}`));
       page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+        if (message.type() === 'error') report(`console error: ${message.text()}`);
       });
       page.on('response', (response) => {
-        if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
+        if (response.status() >= 400) report(`HTTP ${response.status()} ${response.url()}`);
       });
       await use();
       expect(problems, 'the page reported problems').toEqual([]);

@@ -2,6 +2,8 @@
 
 mod namespaces;
 mod not_found;
+mod settings;
 
 pub use namespaces::NamespacesPage;
 pub use not_found::NotFound;
+pub use settings::NamespaceSettings;

@@ -1,0 +1,77 @@
+// Settings → Namespaces: the forms work with JavaScript and without it, a rename never touches
+// the namespace's flags (Flipt #4177), a delete needs confirmation and leaves a snapshot, and a
+// stale edit is refused rather than applied.
+import { test, expect } from './fixtures';
+import type { APIRequestContext, Page } from '@playwright/test';
+
+async function seedNamespace(request: APIRequestContext, key: string) {
+  const post = async (path: string, data: object) => expect((await request.post(path, { data })).status()).toBe(200);
+  await post('/api/v1/namespaces', { key, name: 'Before', description: 'old text' });
+  await post(`/api/v1/namespaces/${key}/flags`, { key: 'checkout', name: 'Checkout', enabled: true });
+  await post(`/api/v1/namespaces/${key}/flags/checkout/variants`, { key: 'blue', attachment: '{"c":1}' });
+  await post(`/api/v1/namespaces/${key}/flags`, { key: 'dark-mode', name: 'Dark', type: 'BOOLEAN_FLAG_TYPE' });
+  await post(`/api/v1/namespaces/${key}/segments`, { key: 'beta', name: 'Beta' });
+}
+
+function card(page: Page, key: string) {
+  return page.getByTestId(`namespace-${key}`);
+}
+
+test('renaming a namespace in settings keeps every flag and segment', async ({ page, request }, info) => {
+  const key = `rename-${info.project.name}-${Date.now()}`;
+  await seedNamespace(request, key);
+  await page.goto('/settings/namespaces');
+  await expect(card(page, key)).toContainText('version 1');
+  await card(page, key).getByLabel('Name').fill('After');
+  await card(page, key).getByLabel('Description').fill('new text');
+  await card(page, key).getByRole('button', { name: 'Save' }).click();
+  await expect(card(page, key)).toContainText('version 2');
+  await expect(card(page, key).getByLabel('Name')).toHaveValue('After');
+
+  const ns = await (await request.get(`/api/v1/namespaces/${key}`)).json();
+  expect([ns.name, ns.description]).toEqual(['After', 'new text']);
+  const flags = await (await request.get(`/api/v1/namespaces/${key}/flags`)).json();
+  expect(flags.flags.map((f: { key: string }) => f.key)).toEqual(['checkout', 'dark-mode']);
+  expect(flags.flags[0].variants[0].attachment).toBe('{"c":1}');
+  expect((await (await request.get(`/api/v1/namespaces/${key}/segments`)).json()).totalCount).toBe(1);
+});
+
+test('creating a namespace, and deleting it only after confirmation', async ({ page, request }, info) => {
+  const key = `made-${info.project.name}-${Date.now()}`;
+  await page.goto('/settings/namespaces');
+  const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Create namespace' }) });
+  await form.getByLabel('Key').fill(key);
+  await form.getByLabel('Name').fill('Made in the browser');
+  await form.getByRole('button', { name: 'Create namespace' }).click();
+  await expect(card(page, key)).toBeVisible();
+
+  await card(page, key).getByText('Delete…').click();
+  await card(page, key).getByRole('button', { name: 'Delete namespace' }).click();
+  await expect(card(page, key)).toBeVisible(); // the unchecked confirmation stops the form
+  await card(page, key).getByLabel('I understand').check();
+  await card(page, key).getByRole('button', { name: 'Delete namespace' }).click();
+  await expect(card(page, key)).toHaveCount(0);
+  expect((await request.get(`/api/v1/namespaces/${key}`)).status()).toBe(404);
+  const snapshots = await (await request.get(`/api/v1/snapshots?namespace=${key}`)).json();
+  expect(snapshots.snapshots[0].reason).toBe('before namespace delete');
+});
+
+test.describe('stale edits', () => {
+  test.use({ expectedFailures: [/409/] });
+
+  test('@hydrated a stale edit is refused and explained, and nothing is overwritten', async ({ page, request }) => {
+    const key = `stale-${Date.now()}`;
+    await seedNamespace(request, key);
+    await page.goto('/settings/namespaces');
+    await expect(card(page, key)).toContainText('version 1');
+    // Someone else renames it after the page was rendered.
+    expect((await request.put(`/api/v1/namespaces/${key}`, { data: { name: 'Theirs', description: '' } })).status()).toBe(200);
+    await expect(async () => {
+      await card(page, key).getByLabel('Name').fill('Mine');
+      await card(page, key).getByRole('button', { name: 'Save' }).click();
+      await expect(page.getByRole('alert')).toContainText('changed by someone else', { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    const ns = await (await request.get(`/api/v1/namespaces/${key}`)).json();
+    expect(ns.name).toBe('Theirs');
+  });
+});
