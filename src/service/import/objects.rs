@@ -1,189 +1,25 @@
-//! Importing Flipt documents: all documents in one transaction, so any error leaves the
-//! database exactly as it was. Values are validated as the API validates them.
+//! Creating one document's segments and flags (with variants, rules, distributions and
+//! rollouts) inside the import's transaction, validated as the API validates them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use app::{
     domain::{ComparisonType, FlagType, MatchType, SegmentOperator},
     error::AppError,
 };
-use serde::Serialize;
 
-use super::{error::not_found, history::snap, internal, new_id, validate, Service};
+use super::{enum_value, invalid};
 use crate::{
-    document::{DocFlag, DocSegment, Document, NamespaceRef, SegmentRef},
+    document::{DocFlag, DocSegment, SegmentRef},
+    service::{error::not_found, internal, new_id, validate},
     store::{
-        flags, flags::FlagRow, flags::VariantRow, namespaces, now_nanos, rollouts, rollouts::Part,
+        flags, flags::FlagRow, flags::VariantRow, now_nanos, rollouts, rollouts::Part,
         rollouts::RolloutRow, rules, rules::DistributionRow, rules::RuleRow, segments,
         segments::ConstraintRow, segments::SegmentRow, Tx,
     },
 };
 
-/// What to do with flags and segments that already exist.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ImportMode {
-    /// Flipt's default: an existing key is an error.
-    #[default]
-    CreateOnly,
-    /// Leave existing flags and segments as they are.
-    SkipExisting,
-    /// Remove the namespace's flags and segments first.
-    Replace,
-}
-
-/// What an import did (or, in a dry run, would do) to one namespace.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportSummary {
-    pub namespace: String,
-    pub namespace_created: bool,
-    pub replaced: bool,
-    pub flags_created: usize,
-    pub flags_skipped: usize,
-    pub segments_created: usize,
-    pub segments_skipped: usize,
-}
-
-fn within(error: AppError, number: usize, namespace: &str) -> AppError {
-    let place = format!("document {number} (namespace \"{namespace}\")");
-    match error {
-        AppError::Invalid(m) => AppError::Invalid(format!("{place}: {m}")),
-        AppError::NotFound(m) => AppError::NotFound(format!("{place}: {m}")),
-        other => other,
-    }
-}
-
-fn invalid(message: String) -> AppError {
-    AppError::Invalid(message)
-}
-
-impl Service {
-    /// Applies `documents` in one transaction; with `dry_run` nothing is committed.
-    pub async fn import(
-        &self,
-        documents: &[Document],
-        mode: ImportMode,
-        dry_run: bool,
-    ) -> Result<Vec<ImportSummary>, AppError> {
-        let mut tx = self.begin().await?;
-        let mut summaries = Vec::with_capacity(documents.len());
-        for (index, document) in documents.iter().enumerate() {
-            let namespace = document.namespace.key().to_string();
-            if mode == ImportMode::Replace {
-                self.snapshot_in(&mut tx, &namespace, "before replacing import", true).await?;
-            }
-            let summary = import_one(&mut tx, document, mode)
-                .await
-                .map_err(|e| within(e, index + 1, &namespace))?;
-            self.record(
-                &mut tx,
-                &namespace,
-                "namespace",
-                &namespace,
-                "imported",
-                None,
-                snap(document),
-            )
-            .await?;
-            summaries.push(summary);
-        }
-        if dry_run {
-            return Ok(summaries); // dropping the transaction rolls everything back
-        }
-        let mut versions = Vec::new();
-        for summary in &summaries {
-            let version = namespaces::bump_data_version(&mut tx, &summary.namespace)
-                .await
-                .map_err(internal)?
-                .ok_or_else(|| not_found("namespace", &summary.namespace))?;
-            self.store.notify(&mut tx, &summary.namespace, version).await.map_err(internal)?;
-            versions.push((summary.namespace.clone(), version));
-        }
-        tx.commit().await.map_err(|e| internal(e.into()))?;
-        for (namespace, version) in versions {
-            self.cache.invalidate(&namespace, version);
-        }
-        Ok(summaries)
-    }
-}
-
-pub(super) async fn import_one(
-    tx: &mut Tx,
-    document: &Document,
-    mode: ImportMode,
-) -> Result<ImportSummary, AppError> {
-    let key = document.namespace.key();
-    validate::key("namespace", key)?;
-    let mut summary = ImportSummary { namespace: key.to_string(), ..Default::default() };
-    let exists = namespaces::get(&mut **tx, key).await.map_err(internal)?.is_some();
-    if !exists {
-        let (name, description) = match &document.namespace {
-            NamespaceRef::Full { name, description, .. } if !name.is_empty() => {
-                (name.as_str(), description.as_str())
-            }
-            _ => (key, ""),
-        };
-        namespaces::insert(tx, key, name, description, now_nanos()).await.map_err(internal)?;
-        summary.namespace_created = true;
-    } else if mode == ImportMode::Replace {
-        flags::delete_all(tx, key).await.map_err(internal)?;
-        segments::delete_all(tx, key).await.map_err(internal)?;
-        summary.replaced = true;
-    }
-    unique_keys("segment", key, document.segments.iter().map(|s| s.key.as_str()))?;
-    unique_keys("flag", key, document.flags.iter().map(|f| f.key.as_str()))?;
-    for segment in &document.segments {
-        if segments::get(tx, key, &segment.key).await.map_err(internal)?.is_some() {
-            match mode {
-                ImportMode::SkipExisting => {
-                    summary.segments_skipped += 1;
-                    continue;
-                }
-                _ => {
-                    return Err(invalid(format!("segment \"{key}/{}\" is not unique", segment.key)))
-                }
-            }
-        }
-        import_segment(tx, key, segment).await?;
-        summary.segments_created += 1;
-    }
-    for flag in &document.flags {
-        if flags::get(tx, key, &flag.key).await.map_err(internal)?.is_some() {
-            match mode {
-                ImportMode::SkipExisting => {
-                    summary.flags_skipped += 1;
-                    continue;
-                }
-                _ => return Err(invalid(format!("flag \"{key}/{}\" is not unique", flag.key))),
-            }
-        }
-        import_flag(tx, key, flag).await?;
-        summary.flags_created += 1;
-    }
-    Ok(summary)
-}
-
-fn unique_keys<'a>(
-    kind: &str,
-    namespace: &str,
-    keys: impl Iterator<Item = &'a str>,
-) -> Result<(), AppError> {
-    let mut seen = HashSet::new();
-    for key in keys {
-        if !seen.insert(key) {
-            return Err(invalid(format!(
-                "{kind} \"{namespace}/{key}\" appears twice in the document"
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn enum_value<T>(parse: impl Fn(&str) -> Option<T>, text: &str, what: &str) -> Result<T, AppError> {
-    parse(text).ok_or_else(|| invalid(format!("invalid {what}: \"{text}\"")))
-}
-
-async fn import_segment(
+pub(super) async fn import_segment(
     tx: &mut Tx,
     namespace: &str,
     segment: &DocSegment,
@@ -259,7 +95,11 @@ async fn referenced(
     Ok((all, operator))
 }
 
-async fn import_flag(tx: &mut Tx, namespace: &str, flag: &DocFlag) -> Result<(), AppError> {
+pub(super) async fn import_flag(
+    tx: &mut Tx,
+    namespace: &str,
+    flag: &DocFlag,
+) -> Result<(), AppError> {
     validate::key("key", &flag.key)?;
     validate::required("name", &flag.name)?;
     let flag_type = enum_value(
