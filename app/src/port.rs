@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::{
-    domain::{Namespace, NamespaceInput},
+    domain::{Change, Namespace, NamespaceInput, SnapshotInfo},
     error::AppError,
 };
 
@@ -23,6 +23,18 @@ pub trait VexilPort: Send + Sync + 'static {
     ) -> Result<Namespace, AppError>;
     /// Deletes a namespace and everything in it (after a snapshot), guarded by version.
     async fn delete_namespace(&self, key: &str, version: i64) -> Result<(), AppError>;
+    /// The newest changes of a namespace, optionally of one resource type and key.
+    async fn list_changes(
+        &self,
+        namespace: &str,
+        resource_type: Option<String>,
+        resource_key: Option<String>,
+        limit: i64,
+    ) -> Result<Vec<Change>, AppError>;
+    /// Every snapshot, newest first.
+    async fn list_snapshots(&self) -> Result<Vec<SnapshotInfo>, AppError>;
+    /// Makes a namespace what the snapshot saved.
+    async fn restore_snapshot(&self, id: &str) -> Result<(), AppError>;
 }
 
 /// The shared handle provided through context.

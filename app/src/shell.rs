@@ -7,7 +7,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::pages::{NamespaceSettings, NamespacesPage, NotFound};
+use crate::pages::{HistoryPage, NamespaceSettings, NamespacesPage, NotFound, SnapshotsPage};
 
 /// The full HTML document rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,12 +44,15 @@ pub fn App() -> impl IntoView {
                 <nav aria-label="Main">
                     <a href="/">"Namespaces"</a>
                     <a href="/settings/namespaces">"Settings"</a>
+                    <a href="/settings/snapshots">"Snapshots"</a>
                 </nav>
             </header>
             <main class="content">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=NamespacesPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/namespaces") view=NamespaceSettings ssr=SsrMode::Async />
+                    <Route path=path!("/settings/snapshots") view=SnapshotsPage ssr=SsrMode::Async />
+                    <Route path=path!("/namespaces/:ns/history") view=HistoryPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -1,7 +1,7 @@
 //! The dashboard's port, implemented over the service.
 
 use app::{
-    domain::{Namespace, NamespaceInput},
+    domain::{Change, Namespace, NamespaceInput, PageRequest, SnapshotInfo},
     error::AppError,
     port::VexilPort,
 };
@@ -30,5 +30,32 @@ impl VexilPort for Service {
     async fn delete_namespace(&self, key: &str, version: i64) -> Result<(), AppError> {
         // The dashboard deletes a namespace with everything in it; a snapshot is taken first.
         Service::delete_namespace(self, key, true, Some(version)).await
+    }
+
+    async fn list_changes(
+        &self,
+        namespace: &str,
+        resource_type: Option<String>,
+        resource_key: Option<String>,
+        limit: i64,
+    ) -> Result<Vec<Change>, AppError> {
+        let request = PageRequest { limit, offset: 0 };
+        let page = Service::list_changes(
+            self,
+            namespace,
+            resource_type.as_deref(),
+            resource_key.as_deref(),
+            request,
+        )
+        .await?;
+        Ok(page.items)
+    }
+
+    async fn list_snapshots(&self) -> Result<Vec<SnapshotInfo>, AppError> {
+        Ok(Service::list_snapshots(self, None, PageRequest { limit: 200, offset: 0 }).await?.items)
+    }
+
+    async fn restore_snapshot(&self, id: &str) -> Result<(), AppError> {
+        Service::restore_snapshot(self, id).await.map(|_| ())
     }
 }

@@ -1,9 +1,13 @@
 //! One module per page of the dashboard.
 
+mod history;
 mod namespaces;
 mod not_found;
 mod settings;
+mod snapshots;
 
+pub use history::HistoryPage;
 pub use namespaces::NamespacesPage;
 pub use not_found::NotFound;
 pub use settings::NamespaceSettings;
+pub use snapshots::SnapshotsPage;

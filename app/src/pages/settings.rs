@@ -97,6 +97,7 @@ fn NamespaceCard(
                 <code>{key.clone()}</code>
                 {protected.then(|| view! { <span class="badge">"protected"</span> })}
                 <span class="badge">{format!("version {version}")}</span>
+                <a class="small" href=format!("/namespaces/{key}/history")>"History"</a>
             </h2>
             <ActionForm action=update>
                 <input type="hidden" name="key" value=key.clone() />

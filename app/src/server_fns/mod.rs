@@ -1,7 +1,9 @@
 //! Thin `#[server]` adapters: each gets the port from context and calls one method.
 
+mod history;
 mod namespaces;
 
+pub use history::*;
 pub use namespaces::*;
 
 /// Gives a failed call the HTTP status of its error (400, 404, 409, 500) instead of a blanket
