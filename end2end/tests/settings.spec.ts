@@ -75,3 +75,25 @@ test.describe('stale edits', () => {
     expect(ns.name).toBe('Theirs');
   });
 });
+
+test('a Flipt document uploaded in Settings is imported, and its export link gives it back', async ({ page, request }, info) => {
+  const ns = `upload-${info.project.name}-${Date.now()}`;
+  const yaml = `namespace: ${ns}\nflags:\n  - key: uploaded\n    name: Uploaded\n    enabled: true\nsegments:\n  - key: everyone\n    name: Everyone\n    match_type: ALL_MATCH_TYPE\n`;
+  await page.goto('/settings/namespaces');
+  const form = page.locator('#import form');
+  await form.getByLabel('File (YAML or JSON)').setInputFiles({ name: 'features.yml', mimeType: 'application/yaml', buffer: Buffer.from(yaml) });
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('status')).toContainText(`${ns}: 1 flags and 1 segments created`);
+  const flag = await (await request.get(`/api/v1/namespaces/${ns}/flags/uploaded`)).json();
+  expect([flag.name, flag.enabled]).toEqual(['Uploaded', true]);
+
+  const link = page.getByTestId(`namespace-${ns}`).getByRole('link', { name: 'Export' });
+  const exported = await (await request.get((await link.getAttribute('href'))!)).text();
+  expect(exported).toContain('key: uploaded');
+
+  await form.getByLabel('File (YAML or JSON)').setInputFiles({ name: 'broken.yml', mimeType: 'application/yaml', buffer: Buffer.from('namespace: broken\nflags:\n  - key: [oops\n') });
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('alert')).toContainText('Nothing was imported');
+  await expect(page.getByRole('alert')).toContainText('line');
+  expect((await request.get('/api/v1/namespaces/broken')).status()).toBe(404);
+});

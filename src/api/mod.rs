@@ -21,6 +21,7 @@ mod rules;
 mod segments;
 mod snapshot;
 mod snapshots;
+mod upload;
 
 use std::sync::Arc;
 
@@ -53,6 +54,7 @@ pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router 
         .nest("/api/v1", resources(false))
         .route("/meta/info", get(meta::info))
         .route("/api/v1/import", axum::routing::post(import::import))
+        .route("/ui/import", axum::routing::post(upload::upload))
         .route("/api/v1/snapshots", get(snapshots::list).post(snapshots::create))
         .route("/api/v1/snapshots/{id}", get(snapshots::get))
         .route("/api/v1/snapshots/{id}/restore", axum::routing::post(snapshots::restore))

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     components::ErrorPanel,
@@ -46,6 +47,7 @@ pub fn NamespaceSettings() -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
+        <ImportForm />
         <Suspense fallback=|| view! { <p class="muted">"Loading namespaces…"</p> }>
             {move || Suspend::new(async move {
                 match namespaces.await {
@@ -58,6 +60,38 @@ pub fn NamespaceSettings() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Uploads a Flipt document (a plain multipart form: works without JavaScript) and shows the
+/// outcome the server redirected back with.
+#[component]
+fn ImportForm() -> impl IntoView {
+    let query = use_query_map();
+    let imported = move || query.read().get("imported");
+    let failed = move || query.read().get("import_error");
+    view! {
+        <section class="card" id="import">
+            <h2>"Import a Flipt document"</h2>
+            {move || imported().map(|message| view! { <p role="status" class="ok">{message}</p> })}
+            {move || failed().map(|message| view! {
+                <div class="error-panel" role="alert"><strong>"Nothing was imported"</strong><p>{message}</p></div>
+            })}
+            <form method="post" action="/ui/import" enctype="multipart/form-data">
+                <div class="form-row">
+                    <label>"File (YAML or JSON)"<input type="file" name="document" accept=".yaml,.yml,.json" required /></label>
+                    <label>"Existing flags and segments"
+                        <select name="mode">
+                            <option value="create-only">"are an error"</option>
+                            <option value="skip-existing">"are kept as they are"</option>
+                            <option value="replace">"are replaced (a snapshot is taken first)"</option>
+                        </select>
+                    </label>
+                    <label class="inline"><input type="checkbox" name="dry_run" />" Dry run"</label>
+                    <button type="submit">"Import"</button>
+                </div>
+            </form>
+        </section>
     }
 }
 
@@ -98,6 +132,7 @@ fn NamespaceCard(
                 {protected.then(|| view! { <span class="badge">"protected"</span> })}
                 <span class="badge">{format!("version {version}")}</span>
                 <a class="small" href=format!("/namespaces/{key}/history")>"History"</a>
+                <a class="small" href=format!("/api/v1/namespaces/{key}/export") download=format!("{key}.yaml")>"Export"</a>
             </h2>
             <ActionForm action=update>
                 <input type="hidden" name="key" value=key.clone() />
