@@ -56,3 +56,12 @@ pub fn unique_or_internal(error: StoreError, kind: &str, name: &str) -> AppError
         other => internal(other),
     }
 }
+
+/// Maps a foreign-key violation on insert (the parent vanished in a concurrent delete) to
+/// Flipt's 404 for that parent, anything else to [`internal`].
+pub fn parent_or_internal(error: StoreError, kind: &str, name: &str) -> AppError {
+    match error {
+        StoreError::ForeignKey => not_found(kind, name),
+        other => internal(other),
+    }
+}

@@ -7,7 +7,7 @@ use app::{
 use sqlx::AnyConnection;
 
 use super::{
-    error::{conflict, internal, not_found, unique_or_internal},
+    error::{conflict, internal, not_found, parent_or_internal, unique_or_internal},
     history::snap,
     new_id,
     paging::{fetch_limit, page_of},
@@ -216,7 +216,9 @@ impl Service {
             created_at: now,
             updated_at: now,
         };
-        segments::insert_constraint(&mut tx, &row).await.map_err(internal)?;
+        segments::insert_constraint(&mut tx, &row)
+            .await
+            .map_err(|e| parent_or_internal(e, "segment", &segment_name(namespace, segment_key)))?;
         let created = Constraint::from(row);
         self.record(&mut tx, namespace, "constraint", &created.id, "created", None, snap(&created))
             .await?;

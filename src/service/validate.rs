@@ -129,7 +129,12 @@ pub fn constraint(
     let value = match (comparison, operator.as_str()) {
         (_, "isoneof" | "isnotoneof") => one_of_list(comparison, value)?,
         (ComparisonType::Number, _) => {
-            value.trim().parse::<f64>().map_err(|_| invalid_field("value", "must be a number"))?;
+            value
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .ok_or_else(|| invalid_field("value", "must be a finite number"))?;
             value.to_string()
         }
         (ComparisonType::DateTime, _) => datetime(value)?,

@@ -120,7 +120,9 @@ pub(super) async fn import_one(
             }
             _ => (key, ""),
         };
-        namespaces::insert(tx, key, name, description, now_nanos()).await.map_err(internal)?;
+        namespaces::insert(tx, key, name, description, now_nanos())
+            .await
+            .map_err(|e| super::error::unique_or_internal(e, "namespace", key))?;
         summary.namespace_created = true;
     } else if mode == ImportMode::Replace {
         flags::delete_all(tx, key).await.map_err(internal)?;

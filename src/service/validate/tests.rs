@@ -52,6 +52,11 @@ fn operators_depend_on_the_type_and_are_lower_cased() {
     assert!(constraint(ComparisonType::Number, "age", "gt", "18.5").is_ok());
     assert!(constraint(ComparisonType::Number, "age", "gt", "eighteen").is_err());
     assert!(
+        constraint(ComparisonType::Number, "age", "gt", "1e400").is_err(),
+        "infinite never matches"
+    );
+    assert!(constraint(ComparisonType::Number, "age", "gt", "NaN").is_err());
+    assert!(
         constraint(ComparisonType::EntityId, "entity", "eq", "u1").is_ok(),
         "as in Flipt's corpus"
     );
