@@ -24,6 +24,10 @@ pub struct Document {
     pub segments: Vec<DocSegment>,
 }
 
+fn all_match_type() -> String {
+    "ALL_MATCH_TYPE".into()
+}
+
 fn default_namespace() -> NamespaceRef {
     NamespaceRef::Key("default".into())
 }
@@ -150,6 +154,8 @@ pub struct DocSegment {
     pub description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<DocConstraint>,
+    /// Flipt reads a missing match type as `ALL_MATCH_TYPE`.
+    #[serde(default = "all_match_type")]
     pub match_type: String,
 }
 
@@ -159,8 +165,21 @@ pub struct DocConstraint {
     pub comparison_type: String,
     pub property: String,
     pub operator: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "scalar_text")]
     pub value: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+}
+
+/// A scalar as text: hand-written documents often say `value: 42` or `value: true` where the
+/// format has a string, and Flipt reads those as their text.
+fn scalar_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    use serde::de::Error as _;
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(String::new()),
+        Value::String(text) => Ok(text),
+        Value::Number(number) => Ok(number.to_string()),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        other => Err(D::Error::custom(format!("expected a string value, found {other}"))),
+    }
 }

@@ -14,19 +14,47 @@ pub const SUPPORTED: &[&str] = &["1.0", "1.1", "1.2", "1.3", "1.4"];
 #[error("{0}")]
 pub struct ParseError(pub String);
 
-/// Parses every document of a file. `json` picks the JSON reader, otherwise YAML.
+/// Parses every document of a file. `json` picks the JSON reader (one object, or several in a
+/// row as Flipt writes multi-namespace exports), otherwise YAML.
+///
+/// As in Flipt, the first document's `version` (1.4 when absent) sets which fields the whole
+/// file may use: `type` and `rollouts` need 1.1, rollout `segment.keys` 1.2, variant `default`
+/// 1.3.
 pub fn parse(text: &str, json: bool) -> Result<Vec<Document>, ParseError> {
-    if json {
-        let body = match text.trim_start().strip_prefix('#') {
-            Some(rest) => rest.split_once('\n').map_or("", |(_, body)| body),
-            None => text,
-        };
-        let document: Document = serde_json::from_str(body).map_err(|e| {
-            ParseError(format!("document 1: line {} column {}: {e}", e.line(), e.column()))
-        })?;
-        check_version(1, &document)?;
-        return Ok(vec![document]);
+    let documents = if json { parse_json(text)? } else { parse_yaml(text)? };
+    let Some(first) = documents.first() else {
+        return Ok(documents);
+    };
+    let file_version = if first.version.is_empty() { LATEST } else { first.version.as_str() };
+    let file_version = minor(file_version);
+    for (index, document) in documents.iter().enumerate() {
+        check_fields(index + 1, document, file_version)?;
     }
+    Ok(documents)
+}
+
+fn parse_json(text: &str) -> Result<Vec<Document>, ParseError> {
+    let body = match text.trim_start().strip_prefix('#') {
+        Some(rest) => rest.split_once('\n').map_or("", |(_, body)| body),
+        None => text,
+    };
+    let mut documents = Vec::new();
+    for (index, document) in serde_json::Deserializer::from_str(body).into_iter().enumerate() {
+        let document: Document = document.map_err(|e| {
+            ParseError(format!(
+                "document {}: line {} column {}: {e}",
+                index + 1,
+                e.line(),
+                e.column()
+            ))
+        })?;
+        check_version(index + 1, &document)?;
+        documents.push(document);
+    }
+    Ok(documents)
+}
+
+fn parse_yaml(text: &str) -> Result<Vec<Document>, ParseError> {
     let mut documents = Vec::new();
     for (index, raw) in serde_yaml::Deserializer::from_str(text).enumerate() {
         let value = serde_yaml::Value::deserialize(raw).map_err(|e| located(index + 1, &e))?;
@@ -52,6 +80,14 @@ fn located(number: usize, error: &serde_yaml::Error) -> ParseError {
     }
 }
 
+/// The newest version this importer reads, assumed when a file names none.
+const LATEST: &str = "1.4";
+
+/// The minor number of a supported `1.x` version.
+fn minor(version: &str) -> u32 {
+    version.strip_prefix("1.").and_then(|m| m.parse().ok()).unwrap_or(0)
+}
+
 fn check_version(number: usize, document: &Document) -> Result<(), ParseError> {
     if document.version.is_empty() || SUPPORTED.contains(&document.version.as_str()) {
         return Ok(());
@@ -61,6 +97,34 @@ fn check_version(number: usize, document: &Document) -> Result<(), ParseError> {
         document.version,
         SUPPORTED.join(", ")
     )))
+}
+
+/// Rejects fields newer than the file's version, with Flipt's wording.
+fn check_fields(number: usize, document: &Document, have: u32) -> Result<(), ParseError> {
+    let needs = |field: &str, minimum: u32| {
+        if have < minimum {
+            Err(ParseError(format!(
+                "document {number}: {field} is supported in version >=1.{minimum}, found 1.{have}"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    for flag in &document.flags {
+        if flag.flag_type.as_deref().is_some_and(|t| !t.is_empty()) {
+            needs("flag.type", 1)?;
+        }
+        if flag.variants.iter().any(|v| v.default) {
+            needs("variant.default", 3)?;
+        }
+        if !flag.rollouts.is_empty() {
+            needs("flag.rollouts", 1)?;
+        }
+        if flag.rollouts.iter().any(|r| r.segment.as_ref().is_some_and(|s| !s.keys.is_empty())) {
+            needs("flag.rollouts[*].segment.keys", 2)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -86,5 +150,32 @@ mod tests {
         let missing =
             parse("namespace: a\nflags:\n  - name: no key\n", false).unwrap_err().to_string();
         assert!(missing.contains("missing field `key`"), "{missing}");
+    }
+
+    #[test]
+    fn json_streams_and_fields_newer_than_the_file_version() {
+        let stream = "{\"namespace\": \"a\"}\n{\"namespace\": \"b\", \"segments\": [{\"key\": \"s\", \"name\": \"S\"}]}\n";
+        let docs = parse(stream, true).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].segments[0].match_type, "ALL_MATCH_TYPE");
+        let broken = parse("{\"namespace\": \"a\"}\n{\"namespace\": ", true).unwrap_err();
+        assert!(broken.to_string().starts_with("document 2: line 2"), "{broken}");
+
+        let typed =
+            "version: '1.0'\nflags:\n  - key: f\n    name: F\n    type: BOOLEAN_FLAG_TYPE\n";
+        let error = parse(typed, false).unwrap_err().to_string();
+        assert!(error.contains("flag.type is supported in version >=1.1, found 1.0"), "{error}");
+        // The first document's version governs the documents after it.
+        let later =
+            format!("version: '1.2'\nnamespace: a\n---\n{}", typed.replace("version: '1.0'\n", ""));
+        assert!(parse(&later, false).is_ok());
+        let default = "version: '1.2'\nflags:\n  - key: f\n    name: F\n    variants:\n      - key: v\n        default: true\n";
+        let error = parse(default, false).unwrap_err().to_string();
+        assert!(
+            error.contains("variant.default is supported in version >=1.3, found 1.2"),
+            "{error}"
+        );
+        assert!(parse(&default.replace("'1.2'", "'1.3'"), false).is_ok());
+        assert!(parse(&default.replace("version: '1.2'\n", ""), false).is_ok());
     }
 }

@@ -112,6 +112,14 @@ impl Drop for TestDb {
 }
 
 impl TestDb {
+    /// Another empty database of the same kind.
+    pub async fn fresh(&self) -> TestDb {
+        match self.store.backend() {
+            crate::store::Backend::Sqlite => TestDb::sqlite().await,
+            crate::store::Backend::Postgres => TestDb::postgres().await,
+        }
+    }
+
     fn store_name(&self) -> String {
         match &self.cleanup {
             Cleanup::Directory(dir) => dir.display().to_string(),

@@ -4,6 +4,7 @@ mod concurrency;
 mod evaluation;
 mod export;
 mod flags;
+mod flipt_documents;
 mod history;
 mod import;
 mod integrity;
