@@ -68,6 +68,20 @@ pub struct ImportArgs {
     /// Check the documents and print what would change, changing nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// Another server to import into or export from, instead of the local database.
+#[derive(Debug, clap::Args)]
+pub struct RemoteArgs {
+    /// Base URL of a Vexil or Flipt server (e.g. http://flipt.internal:8080); without it the
+    /// local database (--database-url) is used
+    #[arg(long, value_name = "URL")]
+    pub address: Option<String>,
+    /// Bearer token for --address (Flipt's client token)
+    #[arg(long, env = "VEXIL_TOKEN", hide_env_values = true, requires = "address")]
+    pub token: Option<String>,
 }
 
 /// Flipt's `export` options.
@@ -85,6 +99,8 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// Parses the command line and runs the chosen command; errors are one line on stderr.
@@ -116,12 +132,12 @@ pub fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => crate::startup::serve(settings).await,
             Command::Migrate => crate::startup::migrate_only(settings).await,
-            Command::Export(args) => crate::startup::export(settings, args).await,
-            Command::Import(args) => crate::startup::import(settings, args).await,
+            Command::Export(args) => crate::commands::export(settings, args).await,
+            Command::Import(args) => crate::commands::import(settings, args).await,
             Command::Snapshot { namespace, reason } => {
-                crate::startup::snapshot(settings, &namespace, &reason).await
+                crate::commands::snapshot(settings, &namespace, &reason).await
             }
-            Command::Restore { id } => crate::startup::restore(settings, &id).await,
+            Command::Restore { id } => crate::commands::restore(settings, &id).await,
         }
     });
     match result {

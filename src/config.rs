@@ -175,7 +175,7 @@ const SPECS: &[Spec] = &[
 ];
 
 /// Environment variables that are not settings but are still ours to read.
-const OTHER_ENV: &[&str] = &["VEXIL_CONFIG"];
+const OTHER_ENV: &[&str] = &["VEXIL_CONFIG", "VEXIL_TOKEN"];
 
 impl Settings {
     /// Merges flags and environment (`args`) over the file over the defaults, then parses.

@@ -6,9 +6,11 @@
 pub mod api;
 pub mod cache;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod document;
 pub mod eval;
+pub mod remote;
 pub mod service;
 pub mod startup;
 pub mod store;

@@ -75,7 +75,7 @@ pub fn normalized(router: Router) -> NormalizePath<Router> {
 }
 
 /// Connects and migrates; errors name the setting to fix.
-async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let url = &settings.database.url;
     let store = Store::connect(&settings.database)
         .await
@@ -88,104 +88,6 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
     tracing::info!(database = %settings.database.url, "migrations applied");
-    store.close().await;
-    Ok(())
-}
-
-/// `vexil export`: documents to a file or standard output.
-pub async fn export(settings: Settings, args: crate::cli::ExportArgs) -> anyhow::Result<()> {
-    let store = open_store(&settings).await?;
-    let service = Service::new(store.clone()).with_retention(settings.retention);
-    let keys = if args.all_namespaces {
-        None
-    } else if args.namespaces.is_empty() {
-        Some(vec!["default".to_string()])
-    } else {
-        Some(args.namespaces)
-    };
-    let documents = service
-        .export(keys.as_deref(), args.sort_by_key)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let yaml = crate::document::to_yaml_stream(&documents)?;
-    match args.output {
-        Some(path) => {
-            std::fs::write(&path, yaml).with_context(|| format!("writing {}", path.display()))?
-        }
-        None => print!("{yaml}"),
-    }
-    store.close().await;
-    Ok(())
-}
-
-/// `vexil import`: documents from a file or standard input, in one transaction.
-pub async fn import(settings: Settings, args: crate::cli::ImportArgs) -> anyhow::Result<()> {
-    use std::io::Read as _;
-    let (text, json) = match &args.file {
-        Some(path) => (
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-            path.extension().is_some_and(|e| e == "json"),
-        ),
-        None => {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
-            (text, false)
-        }
-    };
-    let documents = crate::document::parse(&text, json)?;
-    let mode = if args.replace {
-        crate::service::ImportMode::Replace
-    } else if args.skip_existing {
-        crate::service::ImportMode::SkipExisting
-    } else {
-        crate::service::ImportMode::CreateOnly
-    };
-    let store = open_store(&settings).await?;
-    let service = Service::new(store.clone()).with_retention(settings.retention);
-    let summaries =
-        service.import(&documents, mode, args.dry_run).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    for s in &summaries {
-        println!(
-            "{}namespace {}: {} flags created, {} skipped; {} segments created, {} skipped{}{}",
-            if args.dry_run { "(dry run) " } else { "" },
-            s.namespace,
-            s.flags_created,
-            s.flags_skipped,
-            s.segments_created,
-            s.segments_skipped,
-            if s.namespace_created { "; namespace created" } else { "" },
-            if s.replaced { "; previous contents replaced" } else { "" },
-        );
-    }
-    store.close().await;
-    Ok(())
-}
-
-/// `vexil snapshot NAMESPACE`.
-pub async fn snapshot(settings: Settings, namespace: &str, reason: &str) -> anyhow::Result<()> {
-    let store = open_store(&settings).await?;
-    let service = Service::new(store.clone()).with_retention(settings.retention);
-    let info =
-        service.create_snapshot(namespace, reason).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("{}", info.id);
-    store.close().await;
-    Ok(())
-}
-
-/// `vexil restore ID`.
-pub async fn restore(settings: Settings, id: &str) -> anyhow::Result<()> {
-    let store = open_store(&settings).await?;
-    let service = Service::new(store.clone()).with_retention(settings.retention);
-    let (info, summary) = service.restore_snapshot(id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!(
-        "restored namespace {} from snapshot {} ({}, {}): {} flags, {} segments",
-        info.namespace_key,
-        info.id,
-        info.reason,
-        info.created_at,
-        summary.flags_created,
-        summary.segments_created
-    );
     store.close().await;
     Ok(())
 }

@@ -228,3 +228,71 @@ fn snapshot_and_restore_from_the_command_line() {
     let no_namespace = run(&work.0, &["snapshot", "ghost"], &quiet);
     assert!(stderr(&no_namespace).contains("namespace \"ghost\" not found"));
 }
+
+/// Starts `vexil serve` in `dir` on a free port; returns the child and its base URL once
+/// `/health` answers.
+fn start_server(dir: &Path) -> (std::process::Child, String) {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut child = vexil(dir, &[], &[("VEXIL_LISTEN", &listen), ("VEXIL_LOG_LEVEL", "warn")])
+        .spawn()
+        .expect("start vexil");
+    let get = reqwest::blocking_client();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(&format!("http://{listen}/health")).is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("vexil did not answer on {listen} within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (child, format!("http://{listen}"))
+}
+
+#[test]
+fn import_and_export_against_a_running_server_with_a_progress_bar() {
+    let server_dir = WorkDir::new();
+    let client_dir = WorkDir::new();
+    let (mut server, url) = start_server(&server_dir.0);
+    let mut yaml = String::from("version: '1.4'\nnamespace: {key: bulk, name: Bulk}\nflags:\n");
+    for i in 0..2000 {
+        yaml.push_str(&format!("  - {{key: flag-{i:04}, name: Flag {i}, enabled: true}}\n"));
+    }
+    std::fs::write(client_dir.0.join("bulk.yml"), &yaml).unwrap();
+
+    // On a terminal (a pseudo-terminal from util-linux's `script`) the import draws its bar.
+    let command = format!("{BIN} import bulk.yml --address {url} --token not-checked");
+    let mut script = Command::new("script");
+    script.current_dir(&client_dir.0).args(["-qefc", &command, "/dev/null"]);
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("VEXIL_")) {
+        script.env_remove(name);
+    }
+    let shown = script.output().expect("run script(1)");
+    let screen = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.status.success(), "{screen}");
+    assert!(screen.contains("2000/2000 flags and segments imported"), "{screen}");
+    assert!(screen.contains("namespace bulk: 2000 flags created"), "{screen}");
+    assert!(client_dir.entries().iter().all(|e| e == "bulk.yml"), "no local database is created");
+
+    // Without a terminal there is no bar; a key that exists is refused (create-only).
+    let again = run(&client_dir.0, &["import", "bulk.yml", "--address", &url], &[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(!stderr(&again).contains("flags and segments"), "{}", stderr(&again));
+    let refusal = stderr(&again);
+    assert!(refusal.contains("flag \"bulk/flag-0000\" is not unique"), "{refusal}");
+
+    let exported = run(
+        &client_dir.0,
+        &["export", "--namespaces", "bulk", "--address", &url, "-o", "out.yml"],
+        &[],
+    );
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let remote_copy = std::fs::read_to_string(client_dir.0.join("out.yml")).unwrap();
+    let server_copy =
+        reqwest::blocking_client()(&format!("{url}/api/v1/namespaces/bulk/export")).unwrap();
+    assert_eq!(remote_copy, server_copy, "export over the API equals the server's own export");
+    assert_eq!(remote_copy.matches("- key: flag-").count(), 2000);
+
+    let pid = server.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(server.wait().unwrap().success());
+}

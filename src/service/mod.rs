@@ -28,7 +28,7 @@ use crate::{
 };
 
 pub use error::internal;
-pub use import::{ImportMode, ImportSummary};
+pub use import::{objects_in, ImportMode, ImportSummary, Progress};
 pub use paging::{decode_token, encode_token};
 pub use snapshots::Retention;
 

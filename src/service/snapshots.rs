@@ -152,7 +152,7 @@ impl Service {
                 .map_err(internal)?;
             }
         }
-        let summary = import_one(&mut tx, &document, ImportMode::Replace).await?;
+        let summary = import_one(&mut tx, &document, ImportMode::Replace, &|_| {}).await?;
         self.record(
             &mut tx,
             &namespace,

@@ -29,7 +29,7 @@ pub enum ImportMode {
 }
 
 /// What an import did (or, in a dry run, would do) to one namespace.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportSummary {
     pub namespace: String,
@@ -62,6 +62,18 @@ impl Service {
         mode: ImportMode,
         dry_run: bool,
     ) -> Result<Vec<ImportSummary>, AppError> {
+        self.import_with_progress(documents, mode, dry_run, &|_| {}).await
+    }
+
+    /// [`Service::import`], calling `progress` after each flag or segment (of
+    /// [`objects_in`]`(documents)`) is done.
+    pub async fn import_with_progress(
+        &self,
+        documents: &[Document],
+        mode: ImportMode,
+        dry_run: bool,
+        progress: &Progress<'_>,
+    ) -> Result<Vec<ImportSummary>, AppError> {
         let mut tx = self.begin().await?;
         let mut summaries = Vec::with_capacity(documents.len());
         for (index, document) in documents.iter().enumerate() {
@@ -69,7 +81,7 @@ impl Service {
             if mode == ImportMode::Replace {
                 self.snapshot_in(&mut tx, &namespace, "before replacing import", true).await?;
             }
-            let summary = import_one(&mut tx, document, mode)
+            let summary = import_one(&mut tx, document, mode, progress)
                 .await
                 .map_err(|e| within(e, index + 1, &namespace))?;
             self.record(
@@ -104,10 +116,19 @@ impl Service {
     }
 }
 
+/// Told after each flag or segment an import has handled.
+pub type Progress<'a> = dyn Fn(u64) + Send + Sync + 'a;
+
+/// How many flags and segments `documents` hold: the length of an import's progress.
+pub fn objects_in(documents: &[Document]) -> u64 {
+    documents.iter().map(|d| (d.flags.len() + d.segments.len()) as u64).sum()
+}
+
 pub(super) async fn import_one(
     tx: &mut Tx,
     document: &Document,
     mode: ImportMode,
+    progress: &Progress<'_>,
 ) -> Result<ImportSummary, AppError> {
     let key = document.namespace.key();
     validate::key("namespace", key)?;
@@ -136,6 +157,7 @@ pub(super) async fn import_one(
             match mode {
                 ImportMode::SkipExisting => {
                     summary.segments_skipped += 1;
+                    progress(1);
                     continue;
                 }
                 _ => {
@@ -145,12 +167,14 @@ pub(super) async fn import_one(
         }
         import_segment(tx, key, segment).await?;
         summary.segments_created += 1;
+        progress(1);
     }
     for flag in &document.flags {
         if flags::get(tx, key, &flag.key).await.map_err(internal)?.is_some() {
             match mode {
                 ImportMode::SkipExisting => {
                     summary.flags_skipped += 1;
+                    progress(1);
                     continue;
                 }
                 _ => return Err(invalid(format!("flag \"{key}/{}\" is not unique", flag.key))),
@@ -158,6 +182,7 @@ pub(super) async fn import_one(
         }
         import_flag(tx, key, flag).await?;
         summary.flags_created += 1;
+        progress(1);
     }
     Ok(summary)
 }
