@@ -43,6 +43,9 @@ pub enum Command {
         #[arg(long, default_value = "on demand")]
         reason: String,
     },
+    /// Check the database: SQLite's integrity and foreign-key checks, and rows whose parent is
+    /// gone (both databases). Prints the problems; exits 1 if there are any.
+    Check,
     /// Make a namespace exactly what a snapshot saved (after snapshotting its current state).
     Restore {
         /// The snapshot's id (from the snapshot list or `vexil snapshot`)
@@ -138,6 +141,7 @@ pub fn main() -> ExitCode {
                 crate::commands::snapshot(settings, &namespace, &reason).await
             }
             Command::Restore { id } => crate::commands::restore(settings, &id).await,
+            Command::Check => crate::commands::check(settings).await,
         }
     });
     match result {

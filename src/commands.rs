@@ -164,3 +164,20 @@ pub async fn restore(settings: Settings, id: &str) -> anyhow::Result<()> {
     store.close().await;
     Ok(())
 }
+
+/// `vexil check`.
+pub async fn check(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let mut conn = store.reader().acquire().await.context("connecting to the database")?;
+    let problems = crate::store::integrity::check(&mut conn, store.backend()).await?;
+    drop(conn);
+    store.close().await;
+    if problems.is_empty() {
+        println!("ok: {} passes its integrity and foreign-key checks", settings.database.url);
+        return Ok(());
+    }
+    for problem in &problems {
+        println!("{problem}");
+    }
+    anyhow::bail!("{} problem(s) in {}", problems.len(), settings.database.url)
+}

@@ -11,6 +11,7 @@ mod clock;
 pub mod dump;
 mod error;
 pub mod flags;
+pub mod integrity;
 pub mod namespaces;
 pub mod rollouts;
 pub mod rules;
@@ -100,6 +101,12 @@ impl Store {
     /// The pool for reads that need no transaction.
     pub fn reader(&self) -> &AnyPool {
         &self.read
+    }
+
+    /// The write pool itself, for tests that must break the database on purpose.
+    #[cfg(test)]
+    pub fn writer(&self) -> &AnyPool {
+        &self.write
     }
 
     /// Starts a write transaction.

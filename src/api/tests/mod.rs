@@ -8,6 +8,7 @@ mod flipt_documents;
 mod history;
 mod import;
 mod integrity;
+mod load;
 mod meta;
 mod namespaces;
 mod ofrep;
