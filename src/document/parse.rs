@@ -179,3 +179,34 @@ mod tests {
         assert!(parse(&default.replace("version: '1.2'\n", ""), false).is_ok());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::parse;
+    use crate::{document::to_yaml_stream, testing::strategies::document};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any text is read or refused with a message; the parser never panics.
+        #[test]
+        fn any_text_is_read_or_refused(text in "\\PC{0,200}|(version|namespace|flags|segments|key|name|rules|- |: |\\{|\\}|\\[|\\]|\n|  |'|\")*") {
+            for json in [false, true] {
+                if let Err(error) = parse(&text, json) {
+                    prop_assert!(!error.to_string().is_empty());
+                }
+            }
+        }
+
+        /// Valid documents survive writing and reading, as YAML and as a JSON stream.
+        #[test]
+        fn documents_round_trip(documents in proptest::collection::vec(document(), 1..3)) {
+            let yaml = to_yaml_stream(&documents).unwrap();
+            prop_assert_eq!(&parse(&yaml, false).unwrap(), &documents);
+            let json: Vec<String> = documents.iter().map(|d| serde_json::to_string(d).unwrap()).collect();
+            prop_assert_eq!(&parse(&json.join("\n"), true).unwrap(), &documents);
+        }
+    }
+}

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod fixture;
 pub mod integrity;
+pub mod strategies;
 
 use std::path::PathBuf;
 

@@ -6,6 +6,7 @@ mod export;
 mod flags;
 mod flipt_documents;
 mod history;
+mod hostile;
 mod import;
 mod integrity;
 mod load;
