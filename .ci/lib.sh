@@ -64,7 +64,8 @@ ensure_node_modules() {
 # Flipt's Python packages, real clients in the end-to-end suite, in a virtualenv of its own.
 PYTHON_CLIENTS="$HOME/.cache/vexil/venv"
 # flipt-client embeds Flipt's own evaluation engine: the oracle of the conformance test.
-PYTHON_PACKAGES=(flipt==2.0.0 flipt-client==1.4.5 pyyaml==6.0.2)
+# schemathesis 3.39 needs a hypothesis from before 6.116 (newer ones break its strategies).
+PYTHON_PACKAGES=(flipt==2.0.0 flipt-client==1.4.5 pyyaml==6.0.2 schemathesis==3.39.16 hypothesis==6.115.0)
 ensure_python_clients() {
   if "$PYTHON_CLIENTS/bin/python" - "${PYTHON_PACKAGES[@]}" 2>/dev/null <<'PY'
 import importlib.metadata as m, sys

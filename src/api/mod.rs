@@ -15,6 +15,7 @@ mod legacy;
 mod meta;
 mod namespaces;
 mod ofrep;
+pub mod openapi;
 mod path;
 mod rollouts;
 mod rules;
@@ -53,6 +54,7 @@ pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router 
         .nest("/api/v1/namespaces/{ns}", resources(true))
         .nest("/api/v1", resources(false))
         .route("/meta/info", get(meta::info))
+        .route("/api/v1/openapi.json", get(openapi::get))
         .route("/api/v1/import", axum::routing::post(import::import))
         .route("/ui/import", axum::routing::post(upload::upload))
         .route("/api/v1/snapshots", get(snapshots::list).post(snapshots::create))

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One recorded write. `before` is absent for a creation, `after` for a deletion.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
     pub id: i64,

@@ -8,6 +8,7 @@ use super::{lenient::nullable, EvaluationReason};
 
 /// One evaluation request. The context is strings only, as in Flipt.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct EvaluationRequest {
     #[serde(alias = "request_id", deserialize_with = "nullable")]
@@ -26,6 +27,7 @@ pub struct EvaluationRequest {
 
 /// The answer for a variant flag.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VariantEvaluationResponse {
     #[serde(rename = "match")]
@@ -42,6 +44,7 @@ pub struct VariantEvaluationResponse {
 
 /// The answer for a boolean flag.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BooleanEvaluationResponse {
     pub enabled: bool,
@@ -55,6 +58,7 @@ pub struct BooleanEvaluationResponse {
 
 /// `POST /evaluate/v1/batch` body.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct BatchEvaluationRequest {
     #[serde(alias = "request_id", deserialize_with = "nullable")]
@@ -67,6 +71,7 @@ pub struct BatchEvaluationRequest {
 
 /// One item of a batch answer: exactly one of the three responses is present.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EvaluationResponse {
     #[serde(rename = "type")]
@@ -81,6 +86,7 @@ pub struct EvaluationResponse {
 
 /// A batch item for a flag that does not exist.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorEvaluationResponse {
     pub flag_key: String,
@@ -90,6 +96,7 @@ pub struct ErrorEvaluationResponse {
 
 /// `POST /evaluate/v1/batch` answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BatchEvaluationResponse {
     pub request_id: String,

@@ -6,6 +6,7 @@ use super::{lenient::nullable, FlagType};
 
 /// A flag as Flipt serves it (reference §2.4), plus Vexil's `version`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Flag {
     pub key: String,
@@ -27,6 +28,7 @@ pub struct Flag {
 
 /// A variant of a flag. `attachment` is a JSON document carried as a string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Variant {
     pub id: String,
@@ -44,9 +46,11 @@ pub struct Variant {
 /// a missing `enabled` disables the flag, a missing `defaultVariantId` clears the default,
 /// and `metadata` is changed only when given.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct FlagInput {
     #[serde(deserialize_with = "nullable")]
+    #[cfg_attr(feature = "ssr", schemars(regex(pattern = r"^[-_,A-Za-z0-9]+$")))]
     pub key: String,
     #[serde(deserialize_with = "nullable")]
     pub name: String,
@@ -65,9 +69,11 @@ pub struct FlagInput {
 
 /// Body of a variant create or update.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct VariantInput {
     #[serde(deserialize_with = "nullable")]
+    #[cfg_attr(feature = "ssr", schemars(regex(pattern = r"^[-_,A-Za-z0-9]+$")))]
     pub key: String,
     #[serde(deserialize_with = "nullable")]
     pub name: String,

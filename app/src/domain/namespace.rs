@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A namespace as Flipt serves it, plus Vexil's optimistic-concurrency `version`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Namespace {
     pub key: String,
@@ -20,9 +21,11 @@ pub struct Namespace {
 
 /// Body of a namespace create (key, name, description) or update (name, description).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct NamespaceInput {
     #[serde(deserialize_with = "super::lenient::nullable")]
+    #[cfg_attr(feature = "ssr", schemars(regex(pattern = r"^[-_,A-Za-z0-9]+$")))]
     pub key: String,
     #[serde(deserialize_with = "super::lenient::nullable")]
     pub name: String,

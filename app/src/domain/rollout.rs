@@ -6,6 +6,7 @@ use super::{lenient::nullable, RolloutType, SegmentOperator};
 
 /// A rollout as Flipt serves it: exactly one of `segment` and `threshold` is present.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Rollout {
     pub id: String,
@@ -25,6 +26,7 @@ pub struct Rollout {
 
 /// Answer `value` to entities in the segment(s).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RolloutSegment {
     #[serde(alias = "segment_key", deserialize_with = "nullable")]
@@ -39,6 +41,7 @@ pub struct RolloutSegment {
 
 /// Answer `value` to `percentage` percent of entities.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RolloutThreshold {
     #[serde(deserialize_with = "nullable")]
@@ -49,6 +52,7 @@ pub struct RolloutThreshold {
 
 /// Body of a rollout create or update.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RolloutInput {
     #[serde(deserialize_with = "nullable")]
@@ -61,6 +65,7 @@ pub struct RolloutInput {
 
 /// Body of `PUT …/rollouts/order`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RolloutOrder {
     #[serde(alias = "rollout_ids", deserialize_with = "nullable")]

@@ -7,6 +7,7 @@ use super::{lenient::nullable, SegmentOperator};
 /// A rule: when its segments match, pick a variant by distribution. One segment is reported
 /// in `segmentKey`; several in `segmentKeys` (the other stays empty), as Flipt does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Rule {
     pub id: String,
@@ -23,6 +24,7 @@ pub struct Rule {
 
 /// A share of a rule's matches, in percent, given to one variant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Distribution {
     pub id: String,
@@ -35,6 +37,7 @@ pub struct Distribution {
 
 /// Body of a rule create or update: exactly one of `segmentKey` and `segmentKeys`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RuleInput {
     #[serde(alias = "segment_key", deserialize_with = "nullable")]
@@ -49,6 +52,7 @@ pub struct RuleInput {
 
 /// Body of a distribution create or update.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct DistributionInput {
     #[serde(alias = "variant_id", deserialize_with = "nullable")]
@@ -59,6 +63,7 @@ pub struct DistributionInput {
 
 /// Body of `PUT …/rules/order`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RuleOrder {
     #[serde(alias = "rule_ids", deserialize_with = "nullable")]

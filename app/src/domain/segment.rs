@@ -6,6 +6,7 @@ use super::{lenient::nullable, ComparisonType, MatchType};
 
 /// A segment as Flipt serves it, plus Vexil's `version`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Segment {
     pub key: String,
@@ -21,6 +22,7 @@ pub struct Segment {
 
 /// One condition on the evaluation context.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Constraint {
     pub id: String,
@@ -39,9 +41,11 @@ pub struct Constraint {
 /// Body of a segment create or update (on update `key` is ignored and a missing
 /// `matchType` resets it to ALL, as in Flipt).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct SegmentInput {
     #[serde(deserialize_with = "nullable")]
+    #[cfg_attr(feature = "ssr", schemars(regex(pattern = r"^[-_,A-Za-z0-9]+$")))]
     pub key: String,
     #[serde(deserialize_with = "nullable")]
     pub name: String,
@@ -54,6 +58,7 @@ pub struct SegmentInput {
 
 /// Body of a constraint create or update.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ConstraintInput {
     #[serde(rename = "type", deserialize_with = "nullable")]

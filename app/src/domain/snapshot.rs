@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a stored snapshot is; its document is fetched separately.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotInfo {
     pub id: String,

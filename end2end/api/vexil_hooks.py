@@ -1,0 +1,50 @@
+"""Schemathesis hooks for Vexil: a check that every refused request left the database as it was.
+
+The server under test runs on a SQLite file (named by FUZZ_DATABASE); before each call the
+hook fingerprints every data table plus the change log and the snapshots, and the check
+compares after any 4xx answer. Calls run one at a time (one worker), so the fingerprint
+taken before the latest call is the one to compare with.
+"""
+
+import hashlib
+import os
+import sqlite3
+
+import schemathesis
+
+TABLES = [
+    "namespaces", "flags", "variants", "segments", "constraints", "rules", "rule_segments",
+    "distributions", "rollouts", "rollout_thresholds", "rollout_segments",
+    "rollout_segment_references", "changes", "snapshots",
+]
+BEFORE = {"fingerprint": None, "calls": 0, "compared": 0}
+
+
+def fingerprint():
+    con = sqlite3.connect(f"file:{os.environ['FUZZ_DATABASE']}?mode=ro", uri=True)
+    try:
+        digest = hashlib.sha256()
+        for table in TABLES:
+            for row in con.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+    finally:
+        con.close()
+
+
+@schemathesis.hook
+def before_call(context, case):
+    BEFORE["fingerprint"] = fingerprint()
+    BEFORE["calls"] += 1
+
+
+@schemathesis.check
+def refused_requests_change_nothing(response, case):
+    before, BEFORE["fingerprint"] = BEFORE["fingerprint"], None
+    assert before is not None, "before_call did not run before this check"
+    if 400 <= response.status_code < 500:
+        BEFORE["compared"] += 1
+        assert fingerprint() == before, (
+            f"{case.method} {case.formatted_path} was refused with {response.status_code} "
+            "but changed the database"
+        )
