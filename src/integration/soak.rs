@@ -55,7 +55,7 @@ async fn client_loop(
     window: Arc<Mutex<Window>>,
     errors: Arc<AtomicU64>,
 ) {
-    let mut state = (id as u64 + 1) * 0x9E37_79B9_7F4A_7C15;
+    let mut state = (id as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     for n in 0..u64::MAX {
         if stop.load(Ordering::Relaxed) {
             return;
