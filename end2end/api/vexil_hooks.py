@@ -1,6 +1,7 @@
 """Schemathesis hooks for Vexil: a check that every refused request left the database as it was.
 
-The server under test runs on a SQLite file (named by FUZZ_DATABASE); before each call the
+The server under test runs on the database named by FUZZ_DATABASE (a SQLite file, or a
+PostgreSQL URL read with psql); before each call the
 hook fingerprints every data table plus the change log and the snapshots, and the check
 compares after any 4xx answer. Calls run one at a time (one worker), so the fingerprint
 taken before the latest call is the one to compare with.
@@ -9,6 +10,7 @@ taken before the latest call is the one to compare with.
 import hashlib
 import os
 import sqlite3
+import subprocess
 
 import schemathesis
 
@@ -21,6 +23,17 @@ BEFORE = {"fingerprint": None, "calls": 0, "compared": 0}
 
 
 def fingerprint():
+    database = os.environ["FUZZ_DATABASE"]
+    if database.startswith("postgres"):
+        query = " || ".join(
+            f"(SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM {table} t)"
+            for table in TABLES
+        )
+        answer = subprocess.run(
+            ["psql", database, "-qAtc", f"SELECT md5({query})"],
+            check=True, capture_output=True, text=True,
+        )
+        return answer.stdout.strip()
     con = sqlite3.connect(f"file:{os.environ['FUZZ_DATABASE']}?mode=ro", uri=True)
     try:
         digest = hashlib.sha256()

@@ -1,4 +1,4 @@
-//! A mixed load against the server binary for `SOAK_SECONDS` (60 by default; `.ci/soak 3600`
+//! A mixed load against the server binary, on SQLite and on PostgreSQL, for `SOAK_SECONDS` (60 by default; `.ci/soak 3600`
 //! for an hour): evaluations, client snapshots, listings and writes from several clients.
 //! Every `SOAK_REPORT_SECONDS` (10) it prints throughput, p99 latency and the server's
 //! resident memory. It fails on any error answer, or if memory keeps growing: the last
@@ -96,11 +96,29 @@ async fn client_loop(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_mixed_load_runs_without_errors_or_growing_memory() {
-    let seconds = env_secs("SOAK_SECONDS", 60);
-    let every = env_secs("SOAK_REPORT_SECONDS", 10).max(1);
+async fn a_mixed_load_runs_without_errors_or_growing_memory_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("vexil-soak-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
+    soak(&format!("sqlite://{}/soak.db", dir.display()), "sqlite").await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mixed_load_runs_without_errors_or_growing_memory_on_postgres() {
+    use sqlx::{AnyConnection, Connection, Executor};
+    sqlx::any::install_default_drivers();
+    let admin_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("vexil_soak_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = AnyConnection::connect(&admin_url).await.expect("PostgreSQL must answer");
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    soak(&format!("{}/{name}", &admin_url[..admin_url.rfind('/').unwrap()]), "postgres").await;
+    admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.unwrap();
+}
+
+async fn soak(url: &str, label: &str) {
+    let seconds = env_secs("SOAK_SECONDS", 60);
+    let every = env_secs("SOAK_REPORT_SECONDS", 10).max(1);
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut command = Command::new(BIN);
     for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("VEXIL_")) {
@@ -109,7 +127,7 @@ async fn a_mixed_load_runs_without_errors_or_growing_memory() {
     let server = Server(
         command
             .env("VEXIL_LISTEN", format!("127.0.0.1:{port}"))
-            .env("VEXIL_DATABASE_URL", format!("sqlite://{}/soak.db", dir.display()))
+            .env("VEXIL_DATABASE_URL", url)
             .env("VEXIL_LOG_LEVEL", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -161,7 +179,7 @@ async fn a_mixed_load_runs_without_errors_or_growing_memory() {
         total += latencies.len();
         worst_p99 = worst_p99.max(p99);
         println!(
-            "soak {:>5.0} s: {:>7.0} req/s, p99 {:>6.2} ms, RSS {:>6.1} MiB, errors {}",
+            "soak {label} {:>5.0} s: {:>7.0} req/s, p99 {:>6.2} ms, RSS {:>6.1} MiB, errors {}",
             started.elapsed().as_secs_f64(),
             latencies.len() as f64 / interval.as_secs_f64().max(0.001),
             p99 as f64 / 1000.0,
@@ -174,12 +192,15 @@ async fn a_mixed_load_runs_without_errors_or_growing_memory() {
         task.await.unwrap();
     }
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
     let rate = total as f64 / started.elapsed().as_secs_f64();
     let (settled, last) = (memory[memory.len().min(2) - 1], *memory.last().unwrap());
-    println!("BENCH soak_requests_per_second={rate:.0}");
-    println!("BENCH soak_p99_ms={:.2}", worst_p99 as f64 / 1000.0);
-    println!("BENCH soak_rss_mib={:.1}->{:.1}", settled as f64 / 1024.0, last as f64 / 1024.0);
+    println!("BENCH soak_{label}_requests_per_second={rate:.0}");
+    println!("BENCH soak_{label}_p99_ms={:.2}", worst_p99 as f64 / 1000.0);
+    println!(
+        "BENCH soak_{label}_rss_mib={:.1}->{:.1}",
+        settled as f64 / 1024.0,
+        last as f64 / 1024.0
+    );
     assert_eq!(errors.load(Ordering::Relaxed), 0, "no error answers under load");
     assert!(total > 0, "the load ran");
     assert!(

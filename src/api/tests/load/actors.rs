@@ -43,6 +43,8 @@ pub struct Model {
     pub uses: BTreeMap<String, Vec<String>>,
     /// resource type → acknowledged writes that must each have one change record
     pub changes: BTreeMap<String, usize>,
+    /// boolean flag key → its rollouts' ids
+    pub rollouts: BTreeMap<String, Vec<String>>,
     /// data version of the writer's own namespace → its boolean flags' enabled values
     pub solo: BTreeMap<i64, BTreeMap<String, bool>>,
 }
@@ -76,14 +78,14 @@ pub async fn write(api: &Api, store: &Store, i: usize, seed: u64, deadline: Inst
     let solo = format!("solo-{i}");
     let mut solo_flags: BTreeMap<String, bool> = BTreeMap::new();
     let own = |m: &Model, rng: &mut Rng| -> Option<String> {
-        let keys: Vec<&String> = m.flags.keys().collect();
+        let keys: Vec<&String> = m.flags.keys().filter(|k| !m.rollouts.contains_key(*k)).collect();
         (!keys.is_empty()).then(|| keys[rng.below(keys.len())].clone())
     };
     for n in 0..MAX_OPS {
         if Instant::now() >= deadline {
             break;
         }
-        match rng.below(11) {
+        match rng.below(13) {
             0 | 1 => {
                 let key = format!("w{i}-f{n}");
                 ok(
@@ -197,6 +199,48 @@ pub async fn write(api: &Api, store: &Store, i: usize, seed: u64, deadline: Inst
                 model.flags.insert(key.clone(), (key, true, BTreeSet::from(["a".to_string()])));
                 model.wrote("namespace");
             }
+            10 => {
+                let segments: Vec<String> = model.segments.iter().cloned().collect();
+                if segments.is_empty() {
+                    continue;
+                }
+                let key = &segments[rng.below(segments.len())];
+                let body = json!({"name": format!("renamed {n}"), "matchType": "ANY_MATCH_TYPE"});
+                ok(api.put(&format!("{base}/segments/{key}"), body).await, "update segment").await;
+                model.wrote("segment");
+            }
+            11 => {
+                // Boolean flags and their rollouts: create one, add a rollout, or delete one.
+                let flags: Vec<String> = model.rollouts.keys().cloned().collect();
+                if flags.is_empty() || rng.below(4) == 0 {
+                    let key = format!("w{i}-bool{n}");
+                    let body = json!({"key": key, "name": key, "type": "BOOLEAN_FLAG_TYPE"});
+                    ok(api.post(&format!("{base}/flags"), body).await, "boolean flag").await;
+                    model.flags.insert(key.clone(), (key.clone(), false, BTreeSet::new()));
+                    model.rollouts.insert(key, Vec::new());
+                    model.wrote("flag");
+                    continue;
+                }
+                let flag = flags[rng.below(flags.len())].clone();
+                let ids = model.rollouts.get_mut(&flag).unwrap();
+                if ids.is_empty() || rng.below(2) == 0 {
+                    let body = json!({"rank": ids.len() + 1, "threshold": {"percentage": 30, "value": true}});
+                    let created = ok(
+                        api.post(&format!("{base}/flags/{flag}/rollouts"), body).await,
+                        "rollout",
+                    )
+                    .await;
+                    ids.push(created["id"].as_str().unwrap().to_string());
+                } else {
+                    let id = ids.remove(rng.below(ids.len()));
+                    ok(
+                        api.delete(&format!("{base}/flags/{flag}/rollouts/{id}")).await,
+                        "delete rollout",
+                    )
+                    .await;
+                }
+                model.wrote("rollout");
+            }
             _ => {
                 // The writer's own namespace: a write, then at once an evaluation and a
                 // snapshot that must reflect it.
@@ -265,9 +309,10 @@ pub async fn read(api: &Api, stop: &AtomicBool, seen: &Seen, seed: u64) -> usize
             *last = version;
         }
         if !flags.is_empty() {
-            let key = &flags[rng.below(flags.len())]["key"];
-            let body = json!({"namespaceKey": "load", "flagKey": key, "entityId": "e"});
-            let answer = api.post("/evaluate/v1/variant", body).await;
+            let flag = &flags[rng.below(flags.len())];
+            let body = json!({"namespaceKey": "load", "flagKey": flag["key"], "entityId": "e"});
+            let kind = if flag["type"] == "BOOLEAN_FLAG_TYPE" { "boolean" } else { "variant" };
+            let answer = api.post(&format!("/evaluate/v1/{kind}"), body).await;
             assert!(answer.status == 200 || answer.status == 404, "{}", answer.body);
         }
         let namespace = api.get("/api/v1/namespaces/load").await.body;
