@@ -65,11 +65,12 @@ ensure_node_modules() {
 PYTHON_CLIENTS="$HOME/.cache/vexil/venv"
 # flipt-client embeds Flipt's own evaluation engine: the oracle of the conformance test.
 # schemathesis 3.39 needs a hypothesis from before 6.116 (newer ones break its strategies).
-PYTHON_PACKAGES=(flipt==2.0.0 flipt-client==1.4.5 pyyaml==6.0.2 schemathesis==3.39.16 hypothesis==6.115.0)
+PYTHON_PACKAGES=(flipt==2.0.0 flipt-client==1.4.5 pyyaml==6.0.2 schemathesis==3.39.16 hypothesis==6.115.0
+  psycopg[binary]==3.2.10)
 ensure_python_clients() {
   if "$PYTHON_CLIENTS/bin/python" - "${PYTHON_PACKAGES[@]}" 2>/dev/null <<'PY'
 import importlib.metadata as m, sys
-sys.exit(any(m.version(n) != v for n, v in (p.split("==") for p in sys.argv[1:])))
+sys.exit(any(m.version(n.split("[")[0]) != v for n, v in (p.split("==") for p in sys.argv[1:])))
 PY
   then
     return

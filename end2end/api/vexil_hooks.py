@@ -1,7 +1,7 @@
 """Schemathesis hooks for Vexil: a check that every refused request left the database as it was.
 
 The server under test runs on the database named by FUZZ_DATABASE (a SQLite file, or a
-PostgreSQL URL read with psql); before each call the
+PostgreSQL URL read with psycopg); before each call the
 hook fingerprints every data table plus the change log and the snapshots, and the check
 compares after any 4xx answer. Calls run one at a time (one worker), so the fingerprint
 taken before the latest call is the one to compare with.
@@ -10,7 +10,8 @@ taken before the latest call is the one to compare with.
 import hashlib
 import os
 import sqlite3
-import subprocess
+
+import psycopg
 
 import schemathesis
 
@@ -19,21 +20,21 @@ TABLES = [
     "distributions", "rollouts", "rollout_thresholds", "rollout_segments",
     "rollout_segment_references", "changes", "snapshots",
 ]
+POSTGRES = None
 BEFORE = {"fingerprint": None, "calls": 0, "compared": 0}
 
 
 def fingerprint():
     database = os.environ["FUZZ_DATABASE"]
     if database.startswith("postgres"):
+        global POSTGRES
+        if POSTGRES is None:
+            POSTGRES = psycopg.connect(database, autocommit=True)
         query = " || ".join(
             f"(SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM {table} t)"
             for table in TABLES
         )
-        answer = subprocess.run(
-            ["psql", database, "-qAtc", f"SELECT md5({query})"],
-            check=True, capture_output=True, text=True,
-        )
-        return answer.stdout.strip()
+        return POSTGRES.execute(f"SELECT md5({query})").fetchone()[0]
     con = sqlite3.connect(f"file:{os.environ['FUZZ_DATABASE']}?mode=ro", uri=True)
     try:
         digest = hashlib.sha256()

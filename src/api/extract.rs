@@ -32,10 +32,38 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             }
         })?;
         let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
-        serde_json::from_slice(text).map(Body).map_err(|e| {
-            ApiError(AppError::Invalid(format!("invalid request body: {e}"))).into_response()
-        })
+        let invalid = |e: serde_json::Error| {
+            ApiError(AppError::Invalid(format!("invalid request body: {e}")))
+        };
+        // JSON can carry a NUL only as `\u0000`; look closer only when that text is there.
+        if text.windows(6).any(|w| w == b"\\u0000") {
+            let value: serde_json::Value =
+                serde_json::from_slice(text).map_err(|e| invalid(e).into_response())?;
+            if has_nul(&value) {
+                return Err(ApiError(nul_refused()).into_response());
+            }
+            return serde_json::from_value(value).map(Body).map_err(|e| invalid(e).into_response());
+        }
+        serde_json::from_slice(text).map(Body).map_err(|e| invalid(e).into_response())
     }
+}
+
+/// Whether any string (or object key) in `value` contains a NUL character.
+pub fn has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(has_nul),
+        serde_json::Value::Object(fields) => {
+            fields.iter().any(|(key, value)| key.contains('\0') || has_nul(value))
+        }
+        _ => false,
+    }
+}
+
+/// NUL characters are refused everywhere: PostgreSQL cannot store them, and a value SQLite
+/// accepted could not move to PostgreSQL.
+pub fn nul_refused() -> AppError {
+    AppError::Invalid("text values must not contain NUL characters (U+0000)".into())
 }
 
 fn too_large() -> Response {
@@ -83,6 +111,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
             Query::<HashMap<String, String>>::from_request_parts(parts, state)
                 .await
                 .map_err(|e| ApiError(AppError::Invalid(format!("invalid query string: {e}"))))?;
+        if map.values().any(|value| value.contains('\0')) {
+            return Err(ApiError(nul_refused()));
+        }
         Ok(Params(map))
     }
 }

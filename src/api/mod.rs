@@ -36,6 +36,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::service::Service;
 
 pub use error::ApiError;
+pub use extract::has_nul;
 
 /// Routes of the REST API; merged into the application router by `startup`.
 pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router {

@@ -18,6 +18,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Ids {
         let Path(map) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|e| ApiError(AppError::Invalid(format!("invalid path: {e}"))))?;
+        if map.values().any(|value| value.contains('\0')) {
+            return Err(ApiError(super::extract::nul_refused()));
+        }
         Ok(Ids(map))
     }
 }

@@ -29,6 +29,13 @@ pub fn parse(text: &str, json: bool) -> Result<Vec<Document>, ParseError> {
     let file_version = minor(file_version);
     for (index, document) in documents.iter().enumerate() {
         check_fields(index + 1, document, file_version)?;
+        let value = serde_json::to_value(document).map_err(|e| ParseError(e.to_string()))?;
+        if crate::api::has_nul(&value) {
+            return Err(ParseError(format!(
+                "document {}: text values must not contain NUL characters (U+0000)",
+                index + 1
+            )));
+        }
     }
     Ok(documents)
 }

@@ -5,8 +5,12 @@ use serde::Serialize;
 
 use crate::store::StoreError;
 
-/// Logs a store failure with its detail and returns an error that reveals none of it.
+/// Logs a store failure with its detail and returns an error that reveals none of it; a text
+/// the database cannot store (a NUL character, on PostgreSQL) is the caller's error instead.
 pub fn internal(error: StoreError) -> AppError {
+    if matches!(error, StoreError::Unrepresentable) {
+        return AppError::Invalid("text values must not contain NUL characters (U+0000)".into());
+    }
     tracing::error!(error = %error, "store operation failed");
     AppError::Internal("the database could not complete the request".into())
 }

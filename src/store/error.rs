@@ -15,6 +15,9 @@ pub enum StoreError {
     /// A referenced row is missing, or a row is still referenced.
     #[error("foreign key constraint violated")]
     ForeignKey,
+    /// A value the database cannot store as text (PostgreSQL refuses NUL characters).
+    #[error("a text value contains a NUL character")]
+    Unrepresentable,
     /// Any other driver error; logged, never shown to clients.
     #[error("database error: {0}")]
     Database(sqlx::Error),
@@ -36,6 +39,10 @@ impl From<sqlx::Error> for StoreError {
             // which sqlx does not classify as a foreign-key error.
             if db.is_foreign_key_violation() || db.code().as_deref() == Some("1811") {
                 return StoreError::ForeignKey;
+            }
+            // PostgreSQL: "invalid byte sequence for encoding UTF8: 0x00" (a NUL in text).
+            if db.code().as_deref() == Some("22021") {
+                return StoreError::Unrepresentable;
             }
         }
         StoreError::Database(error)
