@@ -33,10 +33,11 @@ for _ in $(seq 1 100); do curl -sf -o /dev/null "$base/health" && break; sleep 0
 curl -sf -o /dev/null -X POST --data-binary @"$here/seed.yaml" "$base/api/v1/import"
 seed=${FUZZ_SEED:-$RANDOM$RANDOM}
 echo "schemathesis on $backend: seed $seed (FUZZ_SEED=$seed repeats it), ${FUZZ_EXAMPLES:-25} examples per operation"
-FUZZ_DATABASE=$db SCHEMATHESIS_HOOKS=vexil_hooks PYTHONPATH="$here" \
+# From the scratch directory, so hypothesis keeps its example database out of the checkout.
+(cd "$work" && FUZZ_DATABASE=$db SCHEMATHESIS_HOOKS=vexil_hooks PYTHONPATH="$here" \
   "$python" -m schemathesis.cli run "$base/api/v1/openapi.json" --checks all \
   --hypothesis-max-examples "${FUZZ_EXAMPLES:-25}" --hypothesis-seed "$seed" \
-  --hypothesis-derandomize --no-color --request-timeout 10000 --max-response-time 10000
+  --hypothesis-derandomize --no-color --request-timeout 10000 --max-response-time 10000)
 kill "$pid"; wait "$pid" || true; pid=
 if grep -q "panicked" "$work/server.log"; then cat "$work/server.log"; exit 1; fi
 VEXIL_DATABASE_URL="$url" VEXIL_LOG_LEVEL=warn "$server" check
