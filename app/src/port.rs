@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::{
-    domain::{Change, Namespace, NamespaceInput, SnapshotInfo},
+    domain::{Change, FlagListing, FlagQuery, Namespace, NamespaceInput, SnapshotInfo},
     error::AppError,
 };
 
@@ -23,6 +23,10 @@ pub trait VexilPort: Send + Sync + 'static {
     ) -> Result<Namespace, AppError>;
     /// Deletes a namespace and everything in it (after a snapshot), guarded by version.
     async fn delete_namespace(&self, key: &str, version: i64) -> Result<(), AppError>;
+    /// One page of a namespace's flags, searched and ordered by the server.
+    async fn list_flags(&self, namespace: &str, query: FlagQuery) -> Result<FlagListing, AppError>;
+    /// The namespace's data version: it changes with every write to anything inside it.
+    async fn data_version(&self, namespace: &str) -> Result<i64, AppError>;
     /// The newest changes of a namespace, optionally of one resource type and key.
     async fn list_changes(
         &self,

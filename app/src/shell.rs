@@ -3,11 +3,15 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Redirect, Route, Router, Routes},
+    hooks::use_location,
     path, SsrMode,
 };
 
-use crate::pages::{HistoryPage, NamespaceSettings, NamespacesPage, NotFound, SnapshotsPage};
+use crate::{
+    pages::{FlagsPage, HistoryPage, NamespaceSettings, NamespacesPage, NotFound, SnapshotsPage},
+    server_fns::list_namespaces,
+};
 
 /// The full HTML document rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,22 +43,66 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/vexil.css" />
         <Title formatter=|page: String| format!("{page} · Vexil") />
         <Router>
-            <header class="topbar">
-                <a class="brand" href="/">"Vexil"</a>
-                <nav aria-label="Main">
-                    <a href="/">"Namespaces"</a>
-                    <a href="/settings/namespaces">"Settings"</a>
-                    <a href="/settings/snapshots">"Snapshots"</a>
-                </nav>
-            </header>
+            <TopBar />
             <main class="content">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=NamespacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=|| view! { <Redirect path="/namespaces/default/flags" /> } />
+                    <Route path=path!("/namespaces") view=NamespacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/namespaces/:ns/flags") view=FlagsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/namespaces") view=NamespaceSettings ssr=SsrMode::Async />
                     <Route path=path!("/settings/snapshots") view=SnapshotsPage ssr=SsrMode::Async />
                     <Route path=path!("/namespaces/:ns/history") view=HistoryPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The namespace the current page is about (`/namespaces/{ns}/…`), or `default`.
+fn current_namespace(path: &str) -> String {
+    path.strip_prefix("/namespaces/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|key| !key.is_empty())
+        .unwrap_or("default")
+        .to_string()
+}
+
+/// Brand, navigation for the current namespace, and the namespace switcher (a disclosure of
+/// plain links, so it works without JavaScript).
+#[component]
+fn TopBar() -> impl IntoView {
+    let location = use_location();
+    let current = Memo::new(move |_| current_namespace(&location.pathname.get()));
+    let namespaces = Resource::new(|| (), |_| list_namespaces());
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Vexil"</a>
+            <nav aria-label="Main">
+                <a href=move || format!("/namespaces/{}/flags", current.get())>"Flags"</a>
+                <a href=move || format!("/namespaces/{}/history", current.get())>"History"</a>
+                <a href="/namespaces">"Namespaces"</a>
+                <a href="/settings/namespaces">"Settings"</a>
+                <a href="/settings/snapshots">"Snapshots"</a>
+            </nav>
+            <details class="switcher" data-testid="namespace-switcher">
+                <summary>"Namespace: " <code>{move || current.get()}</code></summary>
+                <Suspense fallback=|| view! { <p class="muted">"…"</p> }>
+                    {move || Suspend::new(async move {
+                        let list = namespaces.await.unwrap_or_default();
+                        view! {
+                            <ul>
+                                {list
+                                    .into_iter()
+                                    .map(|ns| {
+                                        let href = format!("/namespaces/{}/flags", ns.key);
+                                        view! { <li><a href=href>{ns.name} " " <code>{ns.key}</code></a></li> }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })}
+                </Suspense>
+            </details>
+        </header>
     }
 }

@@ -13,7 +13,7 @@ async function counts(request: APIRequestContext, needle: string) {
 
 test('the server renders the namespace list with the protected default', async ({ page, request }) => {
   const { total } = await counts(request, '');
-  await page.goto('/');
+  await page.goto('/namespaces');
   await expect(page).toHaveTitle('Namespaces · Vexil');
   const row = page.getByTestId('namespace-list').getByRole('row').filter({ hasText: 'default' });
   await expect(row).toHaveCount(1);
@@ -25,7 +25,7 @@ test('the server renders the namespace list with the protected default', async (
 
 test('@hydrated the filter narrows the list once the wasm has hydrated', async ({ page, request }) => {
   const { total, matching } = await counts(request, 'default');
-  await page.goto('/');
+  await page.goto('/namespaces');
   const filter = page.getByRole('searchbox');
   const count = page.getByTestId('namespace-count');
   // Typing before hydration does nothing; retry until the wasm answers.
@@ -41,7 +41,7 @@ test('@hydrated the filter narrows the list once the wasm has hydrated', async (
 
 test('@nojs without JavaScript the filter is inert and the list stays complete', async ({ page, request }) => {
   const { total } = await counts(request, '');
-  await page.goto('/');
+  await page.goto('/namespaces');
   await page.getByRole('searchbox').fill('no-such-namespace');
   await expect(page.getByTestId('namespace-count')).toHaveText(`Showing ${total} of ${total} namespaces`);
 });

@@ -1,7 +1,10 @@
 //! Flags and variants.
 
 use app::{
-    domain::{Flag, FlagInput, Page, PageRequest, Variant, VariantInput},
+    domain::{
+        Flag, FlagInput, FlagListing, FlagQuery, Page, PageRequest, Variant, VariantInput,
+        FLAG_PAGE_SIZE,
+    },
     error::AppError,
 };
 use sqlx::AnyConnection;
@@ -13,7 +16,7 @@ use super::{
     paging::{fetch_limit, page_of},
     validate, Service,
 };
-use crate::store::{flags, flags::FlagRow, flags::VariantRow, now_nanos};
+use crate::store::{flags, flags::FlagRow, flags::VariantRow, namespaces, now_nanos};
 
 /// Loads one flag with its variants (two queries).
 pub(super) async fn load_flag(
@@ -59,6 +62,55 @@ impl Service {
         let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
         let variants = flags::variants_of(&mut conn, namespace, &keys).await.map_err(internal)?;
         Ok(page_of(flags::assemble(rows, variants), request, total, |f: &Flag| f.key.clone()))
+    }
+
+    /// The dashboard's flag list: one page of the flags matching `query.search`, in its order,
+    /// with the namespace's data version read in the same transaction.
+    pub async fn search_flags(
+        &self,
+        namespace: &str,
+        query: FlagQuery,
+    ) -> Result<FlagListing, AppError> {
+        let order = match query.sort.as_str() {
+            "name" => flags::FlagOrder::Name,
+            "created" => flags::FlagOrder::Created,
+            "updated" => flags::FlagOrder::Updated,
+            _ => flags::FlagOrder::Key,
+        };
+        let page = query.page.clamp(0, i64::MAX / FLAG_PAGE_SIZE - 1);
+        let mut tx = self.store.reader().begin().await.map_err(|e| internal(e.into()))?;
+        let data_version = namespaces::get(&mut *tx, namespace)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("namespace", namespace))?
+            .data_version;
+        let (rows, total) = flags::search(
+            &mut tx,
+            namespace,
+            query.search.trim(),
+            order,
+            query.descending,
+            FLAG_PAGE_SIZE,
+            page * FLAG_PAGE_SIZE,
+        )
+        .await
+        .map_err(internal)?;
+        let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
+        let variants = flags::variants_of(&mut tx, namespace, &keys).await.map_err(internal)?;
+        tx.commit().await.map_err(|e| internal(e.into()))?;
+        Ok(FlagListing {
+            flags: flags::assemble(rows, variants),
+            total,
+            page,
+            page_size: FLAG_PAGE_SIZE,
+            data_version,
+        })
+    }
+
+    /// A namespace's data version (404 if there is no such namespace).
+    pub async fn data_version(&self, namespace: &str) -> Result<i64, AppError> {
+        let row = namespaces::get(self.store.reader(), namespace).await.map_err(internal)?;
+        Ok(row.ok_or_else(|| not_found("namespace", namespace))?.data_version)
     }
 
     /// One flag with its variants.

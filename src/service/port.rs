@@ -1,7 +1,9 @@
 //! The dashboard's port, implemented over the service.
 
 use app::{
-    domain::{Change, Namespace, NamespaceInput, PageRequest, SnapshotInfo},
+    domain::{
+        Change, FlagListing, FlagQuery, Namespace, NamespaceInput, PageRequest, SnapshotInfo,
+    },
     error::AppError,
     port::VexilPort,
 };
@@ -30,6 +32,14 @@ impl VexilPort for Service {
     async fn delete_namespace(&self, key: &str, version: i64) -> Result<(), AppError> {
         // The dashboard deletes a namespace with everything in it; a snapshot is taken first.
         Service::delete_namespace(self, key, true, Some(version)).await
+    }
+
+    async fn list_flags(&self, namespace: &str, query: FlagQuery) -> Result<FlagListing, AppError> {
+        Service::search_flags(self, namespace, query).await
+    }
+
+    async fn data_version(&self, namespace: &str) -> Result<i64, AppError> {
+        Service::data_version(self, namespace).await
     }
 
     async fn list_changes(

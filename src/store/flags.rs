@@ -297,3 +297,60 @@ pub async fn delete_variant(
             .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// The orders the dashboard's flag list offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagOrder {
+    Key,
+    Name,
+    Created,
+    Updated,
+}
+
+/// One page of the flags whose key or name contains `search` (any case), in `order`, and how
+/// many flags match in all. Sorting, filtering and paging all happen in the database.
+pub async fn search(
+    conn: &mut AnyConnection,
+    namespace: &str,
+    search: &str,
+    order: FlagOrder,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<FlagRow>, i64), StoreError> {
+    let escaped: String = search
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            other => vec![other],
+        })
+        .collect();
+    let pattern = format!("%{escaped}%");
+    let filter = "namespace_key = $1 AND (LOWER(key) LIKE $2 ESCAPE '\\' \
+                  OR LOWER(name) LIKE $2 ESCAPE '\\')";
+    let column = match order {
+        FlagOrder::Key => "key",
+        FlagOrder::Name => "LOWER(name)",
+        FlagOrder::Created => "created_at",
+        FlagOrder::Updated => "updated_at",
+    };
+    let direction = if descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT {FLAG_COLUMNS} FROM flags WHERE {filter} \
+         ORDER BY {column} {direction}, key {direction} LIMIT $3 OFFSET $4"
+    );
+    let rows = sqlx::query_as(&sql)
+        .bind(namespace)
+        .bind(&pattern)
+        .bind(sql_limit(limit))
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    let total = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM flags WHERE {filter}"))
+        .bind(namespace)
+        .bind(&pattern)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((rows, total))
+}

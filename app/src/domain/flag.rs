@@ -82,3 +82,32 @@ pub struct VariantInput {
     #[serde(deserialize_with = "nullable")]
     pub attachment: String,
 }
+
+/// The dashboard's flag list request: search, order and page, all applied by the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FlagQuery {
+    /// Part of a key or name, any case; empty for every flag.
+    pub search: String,
+    /// `key`, `name`, `created` or `updated` (anything else: `key`).
+    pub sort: String,
+    pub descending: bool,
+    /// Zero-based page number.
+    pub page: i64,
+}
+
+/// One page of the dashboard's flag list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlagListing {
+    pub flags: Vec<Flag>,
+    /// Flags matching the search, on every page.
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+    /// The namespace's data version when the page was read: the key the page refetches on.
+    pub data_version: i64,
+}
+
+/// Flags per page of the dashboard's list.
+pub const FLAG_PAGE_SIZE: i64 = 25;

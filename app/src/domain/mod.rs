@@ -23,7 +23,7 @@ pub use evaluation::{
     BatchEvaluationRequest, BatchEvaluationResponse, BooleanEvaluationResponse,
     ErrorEvaluationResponse, EvaluationRequest, EvaluationResponse, VariantEvaluationResponse,
 };
-pub use flag::{Flag, FlagInput, Variant, VariantInput};
+pub use flag::{Flag, FlagInput, FlagListing, FlagQuery, Variant, VariantInput, FLAG_PAGE_SIZE};
 pub use namespace::{Namespace, NamespaceInput};
 pub use page::{Page, PageRequest};
 pub use rollout::{Rollout, RolloutInput, RolloutOrder, RolloutSegment, RolloutThreshold};

@@ -1,11 +1,13 @@
 //! One module per page of the dashboard.
 
+mod flags;
 mod history;
 mod namespaces;
 mod not_found;
 mod settings;
 mod snapshots;
 
+pub use flags::FlagsPage;
 pub use history::HistoryPage;
 pub use namespaces::NamespacesPage;
 pub use not_found::NotFound;

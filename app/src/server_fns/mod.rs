@@ -1,8 +1,10 @@
 //! Thin `#[server]` adapters: each gets the port from context and calls one method.
 
+mod flags;
 mod history;
 mod namespaces;
 
+pub use flags::*;
 pub use history::*;
 pub use namespaces::*;
 

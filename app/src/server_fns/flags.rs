@@ -1,0 +1,26 @@
+//! Server functions for the flag list: a page of flags, and the namespace's data version that
+//! the page polls to know when to refetch.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::{domain::FlagListing, error::AppError};
+
+/// One page of a namespace's flags, searched, ordered and paged by the server.
+#[server(prefix = "/ui", endpoint = "flags/list", input = GetUrl)]
+pub async fn list_flags(
+    namespace: String,
+    search: String,
+    sort: String,
+    descending: bool,
+    page: i64,
+) -> Result<FlagListing, AppError> {
+    let query = crate::domain::FlagQuery { search, sort, descending, page };
+    super::with_status(crate::port::use_port()?.list_flags(&namespace, query).await)
+}
+
+/// The namespace's data version: it changes with every write inside the namespace.
+#[server(prefix = "/ui", endpoint = "namespaces/version", input = GetUrl)]
+pub async fn data_version(namespace: String) -> Result<i64, AppError> {
+    super::with_status(crate::port::use_port()?.data_version(&namespace).await)
+}

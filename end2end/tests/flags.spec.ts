@@ -1,0 +1,84 @@
+// The flag list: search, order and pages are done by the server and live in the URL, so the
+// list works the same with JavaScript off; once hydrated, a change made elsewhere appears
+// without a reload.
+import { test, expect } from './fixtures';
+import type { APIRequestContext } from '@playwright/test';
+
+/** A namespace of its own with `count` flags: flag-000 … (every third one boolean, every
+ * other one enabled), imported in one request. */
+async function namespaceWithFlags(request: APIRequestContext, count: number): Promise<string> {
+  const ns = `flags-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const lines = [`namespace: {key: ${ns}, name: Flags test}`, 'flags:'];
+  for (let i = 0; i < count; i++) {
+    const key = `flag-${String(i).padStart(3, '0')}`;
+    const type = i % 3 === 0 ? 'BOOLEAN_FLAG_TYPE' : 'VARIANT_FLAG_TYPE';
+    lines.push(`  - {key: ${key}, name: "Name ${String(count - i).padStart(3, '0')}", type: ${type}, enabled: ${i % 2 === 0}}`);
+  }
+  const reply = await request.post('/api/v1/import', { data: lines.join('\n') + '\n' });
+  expect(reply.status(), await reply.text()).toBe(200);
+  return ns;
+}
+
+const keys = (page: import('@playwright/test').Page) =>
+  page.getByTestId('flags').locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-flag')));
+
+test('/ leads to the default namespace flags', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/namespaces\/default\/flags$/);
+  await expect(page).toHaveTitle('Flags · Vexil');
+});
+
+test('the server pages, searches and sorts a namespace of 60 flags', async ({ page, request }) => {
+  const ns = await namespaceWithFlags(request, 60);
+  await page.goto(`/namespaces/${ns}/flags`);
+  await expect(page.getByTestId('flags-range')).toHaveText('1–25 of 60');
+  expect(await keys(page)).toEqual(Array.from({ length: 25 }, (_, i) => `flag-${String(i).padStart(3, '0')}`));
+  const first = page.getByTestId('flags').locator('tr[data-flag="flag-000"]');
+  await expect(first).toContainText('boolean');
+  await expect(first).toContainText('enabled');
+  await expect(page.getByTestId('flags').locator('tr[data-flag="flag-001"]')).toContainText('disabled');
+
+  await page.getByRole('link', { name: 'Next →' }).click();
+  await expect(page.getByTestId('flags-range')).toHaveText('26–50 of 60');
+  await page.getByRole('link', { name: 'Next →' }).click();
+  await expect(page.getByTestId('flags-range')).toHaveText('51–60 of 60');
+  await expect(page.getByRole('link', { name: 'Next →' })).toHaveCount(0);
+
+  // Search (any case, key or name) and order, through the form.
+  await page.getByRole('searchbox').fill('NAME 05');
+  await page.getByLabel('Sort by').selectOption('name');
+  await page.getByLabel('Order').selectOption('desc');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=NAME\+05|q=NAME%2005/);
+  await expect(page.getByTestId('flags-range')).toHaveText('1–10 of 10');
+  // "Name 059" … "Name 050" belong to flag-001 … flag-010, in descending name order.
+  expect(await keys(page)).toEqual(Array.from({ length: 10 }, (_, i) => `flag-${String(i + 1).padStart(3, '0')}`));
+
+  await page.getByRole('searchbox').fill('no such flag');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('flags-empty')).toHaveText('No flags match “no such flag”.');
+});
+
+test('the namespace switcher leads to another namespace', async ({ page, request }) => {
+  const ns = await namespaceWithFlags(request, 3);
+  await page.goto('/namespaces/default/flags');
+  await page.getByTestId('namespace-switcher').locator('summary').click();
+  await page.getByTestId('namespace-switcher').getByRole('link', { name: ns }).click();
+  await expect(page).toHaveURL(new RegExp(`/namespaces/${ns}/flags$`));
+  await expect(page.getByTestId('flags-range')).toHaveText('1–3 of 3');
+});
+
+test('@hydrated a change made through the API appears in an open flag list without a reload', async ({ page, request }) => {
+  const ns = await namespaceWithFlags(request, 2);
+  await page.goto(`/namespaces/${ns}/flags`);
+  await expect(page.getByTestId('flags-range')).toHaveText('1–2 of 2');
+  // The version check runs only once hydrated; the generous timeouts below cover hydration
+  // plus one poll interval (2 s).
+  const created = await request.post(`/api/v1/namespaces/${ns}/flags`, { data: { key: 'from-the-api', name: 'From the API' } });
+  expect(created.status()).toBe(200);
+  await expect(page.getByTestId('flags').locator('tr[data-flag="from-the-api"]')).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByTestId('flags-range')).toHaveText('1–3 of 3');
+  const renamed = await request.put(`/api/v1/namespaces/${ns}/flags/flag-000`, { data: { name: 'Renamed elsewhere', enabled: true } });
+  expect(renamed.status()).toBe(200);
+  await expect(page.getByTestId('flags').locator('tr[data-flag="flag-000"]')).toContainText('Renamed elsewhere', { timeout: 15_000 });
+});
