@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use crate::{
-    domain::{Change, FlagListing, FlagQuery, Namespace, NamespaceInput, SnapshotInfo},
+    domain::{
+        Change, Flag, FlagInput, FlagListing, FlagQuery, Namespace, NamespaceInput, SnapshotInfo,
+    },
     error::AppError,
 };
 
@@ -25,6 +27,8 @@ pub trait VexilPort: Send + Sync + 'static {
     async fn delete_namespace(&self, key: &str, version: i64) -> Result<(), AppError>;
     /// One page of a namespace's flags, searched and ordered by the server.
     async fn list_flags(&self, namespace: &str, query: FlagQuery) -> Result<FlagListing, AppError>;
+    /// A new flag (without variants), validated as the REST API validates it.
+    async fn create_flag(&self, namespace: &str, input: FlagInput) -> Result<Flag, AppError>;
     /// The namespace's data version: it changes with every write to anything inside it.
     async fn data_version(&self, namespace: &str) -> Result<i64, AppError>;
     /// The newest changes of a namespace, optionally of one resource type and key.

@@ -9,7 +9,10 @@ use leptos_router::{
 };
 
 use crate::{
-    pages::{FlagsPage, HistoryPage, NamespaceSettings, NamespacesPage, NotFound, SnapshotsPage},
+    pages::{
+        FlagsPage, HistoryPage, NamespaceSettings, NamespacesPage, NewFlagPage, NotFound,
+        SnapshotsPage,
+    },
     server_fns::list_namespaces,
 };
 
@@ -49,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/namespaces/default/flags" /> } />
                     <Route path=path!("/namespaces") view=NamespacesPage ssr=SsrMode::Async />
                     <Route path=path!("/namespaces/:ns/flags") view=FlagsPage ssr=SsrMode::Async />
+                    <Route path=path!("/namespaces/:ns/flags/new") view=NewFlagPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/namespaces") view=NamespaceSettings ssr=SsrMode::Async />
                     <Route path=path!("/settings/snapshots") view=SnapshotsPage ssr=SsrMode::Async />
                     <Route path=path!("/namespaces/:ns/history") view=HistoryPage ssr=SsrMode::Async />

@@ -2,7 +2,8 @@
 
 use app::{
     domain::{
-        Change, FlagListing, FlagQuery, Namespace, NamespaceInput, PageRequest, SnapshotInfo,
+        Change, Flag, FlagInput, FlagListing, FlagQuery, Namespace, NamespaceInput, PageRequest,
+        SnapshotInfo,
     },
     error::AppError,
     port::VexilPort,
@@ -36,6 +37,10 @@ impl VexilPort for Service {
 
     async fn list_flags(&self, namespace: &str, query: FlagQuery) -> Result<FlagListing, AppError> {
         Service::search_flags(self, namespace, query).await
+    }
+
+    async fn create_flag(&self, namespace: &str, input: FlagInput) -> Result<Flag, AppError> {
+        Service::create_flag(self, namespace, input).await
     }
 
     async fn data_version(&self, namespace: &str) -> Result<i64, AppError> {

@@ -78,6 +78,7 @@ pub fn FlagsPage() -> impl IntoView {
         <div class="page-head">
             <h1>"Flags"</h1>
             <span class="muted">"namespace " <code>{namespace}</code></span>
+            <a class="button" href=move || format!("/namespaces/{}/flags/new", namespace.get())>"New flag"</a>
         </div>
         <form method="get" class="toolbar" role="search" aria-label="Search flags">
             <label>

@@ -3,6 +3,7 @@
 mod flags;
 mod history;
 mod namespaces;
+mod new_flag;
 mod not_found;
 mod settings;
 mod snapshots;
@@ -10,6 +11,7 @@ mod snapshots;
 pub use flags::FlagsPage;
 pub use history::HistoryPage;
 pub use namespaces::NamespacesPage;
+pub use new_flag::NewFlagPage;
 pub use not_found::NotFound;
 pub use settings::NamespaceSettings;
 pub use snapshots::SnapshotsPage;
