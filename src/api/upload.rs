@@ -13,20 +13,8 @@ use super::import::mode;
 use crate::{document::parse, service::Service};
 
 fn back(key: &str, message: &str) -> Redirect {
-    let encoded: String = url_escape(message);
+    let encoded = app::url::encode_component(message);
     Redirect::to(&format!("/settings/namespaces?{key}={encoded}#import"))
-}
-
-/// Percent-encodes everything but unreserved characters.
-fn url_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub async fn upload(State(service): State<Arc<Service>>, mut form: Multipart) -> Redirect {

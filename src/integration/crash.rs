@@ -5,21 +5,19 @@
 //! `CRASH_ROUNDS` (default 3) makes longer runs.
 
 use std::{
-    net::TcpListener,
     process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
 use serde_json::{json, Value};
-use sqlx::{AnyConnection, Connection, Executor};
+
+mod common;
+
+use common::free_port;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vexil");
 const CLIENTS: usize = 6;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 fn vexil(url: &str, args: &[&str], port: u16) -> Command {
     let mut command = Command::new(BIN);
@@ -190,13 +188,7 @@ async fn kill_dash_nine_during_writes_loses_nothing_acknowledged_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_dash_nine_during_writes_loses_nothing_acknowledged_on_postgres() {
-    sqlx::any::install_default_drivers();
-    let admin_url = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("vexil_crash_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = AnyConnection::connect(&admin_url).await.expect("PostgreSQL must answer");
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-    let url = format!("{}/{name}", &admin_url[..admin_url.rfind('/').unwrap()]);
-    crash_rounds(&url, "postgres").await;
-    admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.unwrap();
+    let db = common::PostgresDb::create("vexil_crash").await;
+    crash_rounds(&db.url, "postgres").await;
+    db.drop_now().await;
 }

@@ -3,13 +3,16 @@
 //! NOTIFY delivers it in milliseconds). Prints the delays it observed.
 
 use std::{
-    net::TcpListener,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
 use serde_json::{json, Value};
 use sqlx::{AnyConnection, Connection, Executor};
+
+mod common;
+
+use common::free_port;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vexil");
 const POLL_MS: u64 = 1000;
@@ -21,10 +24,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn start(url: &str, port: u16) -> Server {
@@ -68,13 +67,8 @@ async fn enabled_on(client: &reqwest::Client, base: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_on_one_replica_reaches_the_other_within_the_bound() {
-    sqlx::any::install_default_drivers();
-    let admin_url = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("vexil_replicas_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = AnyConnection::connect(&admin_url).await.expect("PostgreSQL must answer");
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-    let url = format!("{}/{name}", &admin_url[..admin_url.rfind('/').unwrap()]);
+    let db = common::PostgresDb::create("vexil_replicas").await;
+    let url = db.url.clone();
 
     let (port_a, port_b) = (free_port(), free_port());
     let delays = {
@@ -168,7 +162,7 @@ async fn a_write_on_one_replica_reaches_the_other_within_the_bound() {
         direct.close().await.unwrap();
         delays
     };
-    admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.unwrap();
+    db.drop_now().await;
 
     let mut sorted = delays.clone();
     sorted.sort();

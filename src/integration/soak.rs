@@ -5,7 +5,6 @@
 //! interval may not exceed the first settled one by more than 25 % + 16 MiB.
 
 use std::{
-    net::TcpListener,
     process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -15,6 +14,8 @@ use std::{
 };
 
 use serde_json::json;
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vexil");
 const CLIENTS: usize = 8;
@@ -105,21 +106,15 @@ async fn a_mixed_load_runs_without_errors_or_growing_memory_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mixed_load_runs_without_errors_or_growing_memory_on_postgres() {
-    use sqlx::{AnyConnection, Connection, Executor};
-    sqlx::any::install_default_drivers();
-    let admin_url = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("vexil_soak_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = AnyConnection::connect(&admin_url).await.expect("PostgreSQL must answer");
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-    soak(&format!("{}/{name}", &admin_url[..admin_url.rfind('/').unwrap()]), "postgres").await;
-    admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.unwrap();
+    let db = common::PostgresDb::create("vexil_soak").await;
+    soak(&db.url, "postgres").await;
+    db.drop_now().await;
 }
 
 async fn soak(url: &str, label: &str) {
     let seconds = env_secs("SOAK_SECONDS", 60);
     let every = env_secs("SOAK_REPORT_SECONDS", 10).max(1);
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = common::free_port();
     let mut command = Command::new(BIN);
     for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("VEXIL_")) {
         command.env_remove(name);

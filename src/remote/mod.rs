@@ -11,7 +11,10 @@ mod replay;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _};
-use app::domain::{Flag, FlagType, Namespace, Rollout, Rule, Segment};
+use app::{
+    domain::{Flag, FlagType, Namespace, Rollout, Rule, Segment},
+    url::encode_component,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -204,7 +207,10 @@ impl Remote {
             Some(keys) => {
                 let mut found = Vec::with_capacity(keys.len());
                 for key in keys {
-                    match self.find(&format!("/api/v1/namespaces/{}", segment(key))).await? {
+                    match self
+                        .find(&format!("/api/v1/namespaces/{}", encode_component(key)))
+                        .await?
+                    {
                         Some(namespace) => found.push(namespace),
                         None => bail!("namespace \"{key}\" not found on {}", self.base),
                     }
@@ -215,12 +221,12 @@ impl Remote {
         };
         let mut documents = Vec::with_capacity(selected.len());
         for namespace in selected {
-            let base = format!("/api/v1/namespaces/{}", segment(&namespace.key));
+            let base = format!("/api/v1/namespaces/{}", encode_component(&namespace.key));
             let flags: Vec<Flag> = self.list(&format!("{base}/flags"), "flags").await?;
             let segments: Vec<Segment> = self.list(&format!("{base}/segments"), "segments").await?;
             let (mut rules, mut rollouts) = (Vec::new(), Vec::new());
             for flag in &flags {
-                let path = format!("{base}/flags/{}", segment(&flag.key));
+                let path = format!("{base}/flags/{}", encode_component(&flag.key));
                 match flag.flag_type {
                     FlagType::Variant => {
                         let mut listed: Vec<Rule> =
@@ -241,18 +247,6 @@ impl Remote {
         }
         Ok(documents)
     }
-}
-
-/// A key as one URL path segment.
-fn segment(key: &str) -> String {
-    key.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// The HTTP status of a [`RemoteError`].

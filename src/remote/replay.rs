@@ -7,11 +7,14 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{bail, Context as _};
-use app::domain::{Flag, Segment};
+use app::{
+    domain::{Flag, Segment},
+    url::encode_component,
+};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{segment, Remote};
+use super::Remote;
 use crate::{
     document::{DocFlag, DocRollout, Document, NamespaceRef, SegmentRef},
     service::{ImportMode, ImportSummary, Progress},
@@ -82,7 +85,7 @@ pub(super) async fn replay(
     for document in documents {
         let key = document.namespace.key();
         let held = &existing[key];
-        let base = format!("/api/v1/namespaces/{}", segment(key));
+        let base = format!("/api/v1/namespaces/{}", encode_component(key));
         if !held.namespace && created_namespaces.insert(key.to_string()) {
             let (name, description) = match &document.namespace {
                 NamespaceRef::Full { name, description, .. } if !name.is_empty() => {
@@ -107,7 +110,7 @@ pub(super) async fn replay(
                     remote
                         .send(
                             Method::POST,
-                            &format!("{base}/segments/{}/constraints", segment(&s.key)),
+                            &format!("{base}/segments/{}/constraints", encode_component(&s.key)),
                             Some(&body),
                         )
                         .await?;
@@ -128,7 +131,7 @@ pub(super) async fn replay(
 }
 
 async fn look(remote: &Remote, key: &str) -> anyhow::Result<Existing> {
-    let base = format!("/api/v1/namespaces/{}", segment(key));
+    let base = format!("/api/v1/namespaces/{}", encode_component(key));
     if remote.find::<Value>(&base).await?.is_none() {
         return Ok(Existing { namespace: false, flags: HashSet::new(), segments: HashSet::new() });
     }
@@ -164,7 +167,7 @@ async fn create_flag(remote: &Remote, base: &str, f: &DocFlag) -> anyhow::Result
     let metadata = f.metadata.clone().map(Value::Object).unwrap_or_else(|| json!({}));
     let body = json!({"key": f.key, "name": f.name, "description": f.description, "enabled": f.enabled, "type": flag_type, "metadata": metadata});
     remote.send(Method::POST, &format!("{base}/flags"), Some(&body)).await?;
-    let path = format!("{base}/flags/{}", segment(&f.key));
+    let path = format!("{base}/flags/{}", encode_component(&f.key));
     let mut variant_ids = HashMap::new();
     let mut default_id = None;
     for v in &f.variants {

@@ -12,6 +12,7 @@ use crate::{
     components::ErrorPanel,
     domain::{Flag, FlagListing, FlagType},
     server_fns::{data_version, list_flags},
+    url::encode_component,
 };
 
 /// How often an open flag list asks whether the namespace changed.
@@ -124,20 +125,8 @@ pub fn FlagsPage() -> impl IntoView {
 fn page_link(search: String, sort: String, descending: bool) -> impl Fn(i64) -> String + Clone {
     move |page| {
         let dir = if descending { "desc" } else { "asc" };
-        format!("?q={}&sort={sort}&dir={dir}&page={page}", encode(&search))
+        format!("?q={}&sort={sort}&dir={dir}&page={page}", encode_component(&search))
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 #[component]
@@ -191,8 +180,10 @@ fn FlagRow(flag: Flag, namespace: String) -> impl IntoView {
     };
     let (status, status_class) =
         if flag.enabled { ("enabled", "badge badge-on") } else { ("disabled", "badge badge-off") };
-    let history =
-        format!("/namespaces/{namespace}/history?resource=flag&key={}", encode(&flag.key));
+    let history = format!(
+        "/namespaces/{namespace}/history?resource=flag&key={}",
+        encode_component(&flag.key)
+    );
     view! {
         <tr data-flag=flag.key.clone()>
             <td><code>{flag.key.clone()}</code></td>
