@@ -56,7 +56,10 @@ async fn start(client: &reqwest::Client, url: &str, port: u16) -> (Child, Durati
 struct Acked {
     flags: Vec<String>,
     variants: Vec<(String, String)>,
-    renames: usize,
+    /// Namespace names sent (a rename may commit and lose its answer to the kill).
+    names_sent: Vec<String>,
+    /// Namespace names whose rename was answered with success.
+    names_acked: Vec<String>,
 }
 
 async fn load(client: reqwest::Client, base: String, id: String, acked: Arc<Mutex<Acked>>) {
@@ -82,13 +85,15 @@ async fn load(client: reqwest::Client, base: String, id: String, acked: Arc<Mute
             }
             _ => return,
         }
+        let name = format!("Crash {id} {n}");
+        acked.lock().unwrap().names_sent.push(name.clone());
         let renamed = client
             .put(format!("{base}/api/v1/namespaces/crash"))
-            .json(&json!({"name": format!("Crash {id} {n}"), "description": "metadata only"}))
+            .json(&json!({"name": name, "description": "metadata only"}))
             .send()
             .await;
         match renamed {
-            Ok(r) if r.status().is_success() => acked.lock().unwrap().renames += 1,
+            Ok(r) if r.status().is_success() => acked.lock().unwrap().names_acked.push(name),
             _ => return,
         }
     }
@@ -146,7 +151,20 @@ async fn crash_rounds(url: &str, label: &str) {
             .iter()
             .map(|f| (f["key"].as_str().unwrap().to_string(), f.clone()))
             .collect();
+        let namespace: Value = client
+            .get(format!("{base}/api/v1/namespaces/crash"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let acked = acked.lock().unwrap();
+        // The stored name is one a client sent, whole, and not the original once a rename was
+        // acknowledged: the metadata update neither tore nor rolled back.
+        let name = namespace["name"].as_str().unwrap_or_default().to_string();
+        assert!(acked.names_sent.contains(&name), "{label} round {round}: stored name {name:?}");
+        assert!(!acked.names_acked.is_empty(), "{label} round {round}: renames were acknowledged");
         for key in &acked.flags {
             assert!(
                 stored.contains_key(key),
