@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use crate::{
     domain::{
-        Change, Flag, FlagInput, FlagListing, FlagQuery, Namespace, NamespaceInput, SnapshotInfo,
+        Change, ConsoleResult, Constraint, ConstraintInput, EvaluationRequest, Flag, FlagDetail,
+        FlagInput, FlagListing, FlagPatch, FlagQuery, Namespace, NamespaceInput, Rollout,
+        RolloutInput, Rule, RuleDraft, Segment, SegmentInput, SegmentListing, SegmentSummary,
+        SnapshotInfo, Variant, VariantInput,
     },
     error::AppError,
 };
@@ -29,6 +32,109 @@ pub trait VexilPort: Send + Sync + 'static {
     async fn list_flags(&self, namespace: &str, query: FlagQuery) -> Result<FlagListing, AppError>;
     /// A new flag (without variants), validated as the REST API validates it.
     async fn create_flag(&self, namespace: &str, input: FlagInput) -> Result<Flag, AppError>;
+    /// A flag with its variants, rules, rollouts and what its forms offer.
+    async fn flag_detail(&self, namespace: &str, key: &str) -> Result<FlagDetail, AppError>;
+    /// Changes the given fields of a flag, guarded by the version the editor saw (409).
+    async fn patch_flag(
+        &self,
+        namespace: &str,
+        key: &str,
+        patch: FlagPatch,
+    ) -> Result<Flag, AppError>;
+    /// Deletes a flag (after a snapshot), guarded by version.
+    async fn delete_flag(&self, namespace: &str, key: &str, version: i64) -> Result<(), AppError>;
+    /// Copies a flag and its variants (not rules or rollouts, as Flipt) to another namespace.
+    async fn copy_flag(&self, namespace: &str, key: &str, target: &str) -> Result<Flag, AppError>;
+    /// Creates a variant (`id` None) or updates one.
+    async fn save_variant(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        id: Option<String>,
+        input: VariantInput,
+    ) -> Result<Variant, AppError>;
+    async fn delete_variant(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        id: &str,
+    ) -> Result<(), AppError>;
+    /// Creates (appended last) or replaces a rule with its whole distribution, in one
+    /// transaction.
+    async fn save_rule(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        id: Option<String>,
+        draft: RuleDraft,
+    ) -> Result<Rule, AppError>;
+    async fn delete_rule(&self, namespace: &str, flag_key: &str, id: &str) -> Result<(), AppError>;
+    /// Ranks the flag's rules in the given order.
+    async fn order_rules(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        ids: Vec<String>,
+    ) -> Result<(), AppError>;
+    /// Creates (appended last) or updates a rollout of a boolean flag.
+    async fn save_rollout(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        id: Option<String>,
+        input: RolloutInput,
+    ) -> Result<Rollout, AppError>;
+    async fn delete_rollout(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        id: &str,
+    ) -> Result<(), AppError>;
+    /// Ranks the flag's rollouts in the given order.
+    async fn order_rollouts(
+        &self,
+        namespace: &str,
+        flag_key: &str,
+        ids: Vec<String>,
+    ) -> Result<(), AppError>;
+    /// Every segment of a namespace with the flags that use it.
+    async fn list_segments(&self, namespace: &str) -> Result<SegmentListing, AppError>;
+    /// One segment with the flags that use it, and the namespace's data version when read.
+    async fn segment_detail(
+        &self,
+        namespace: &str,
+        key: &str,
+    ) -> Result<(SegmentSummary, i64), AppError>;
+    /// Creates a segment (`key` None) or updates one, guarded by `input.version`.
+    async fn save_segment(
+        &self,
+        namespace: &str,
+        key: Option<String>,
+        input: SegmentInput,
+    ) -> Result<Segment, AppError>;
+    /// Deletes a segment; refused, naming the flags, while rules or rollouts use it.
+    async fn delete_segment(
+        &self,
+        namespace: &str,
+        key: &str,
+        version: i64,
+    ) -> Result<(), AppError>;
+    /// Creates a constraint (`id` None) or updates one.
+    async fn save_constraint(
+        &self,
+        namespace: &str,
+        segment_key: &str,
+        id: Option<String>,
+        input: ConstraintInput,
+    ) -> Result<Constraint, AppError>;
+    async fn delete_constraint(
+        &self,
+        namespace: &str,
+        segment_key: &str,
+        id: &str,
+    ) -> Result<(), AppError>;
+    /// Evaluates a flag exactly as `/evaluate/v1` does.
+    async fn evaluate(&self, request: EvaluationRequest) -> Result<ConsoleResult, AppError>;
     /// The namespace's data version: it changes with every write to anything inside it.
     async fn data_version(&self, namespace: &str) -> Result<i64, AppError>;
     /// The newest changes of a namespace, optionally of one resource type and key.

@@ -2,6 +2,7 @@
 //! Every write goes through here as one transaction that also bumps the namespace's data
 //! version, so caches and open pages can tell that something changed.
 
+mod dashboard;
 mod error;
 mod evaluate;
 mod flags;
@@ -135,5 +136,7 @@ fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+#[cfg(test)]
+mod dashboard_tests;
 #[cfg(test)]
 mod tests;

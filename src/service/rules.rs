@@ -19,7 +19,10 @@ use super::{
 use crate::store::{flags, now_nanos, rules, rules::DistributionRow, rules::RuleRow, segments};
 
 /// Rules with their segments and distributions, in three queries.
-async fn load_rules(conn: &mut AnyConnection, rows: Vec<RuleRow>) -> Result<Vec<Rule>, AppError> {
+pub(super) async fn load_rules(
+    conn: &mut AnyConnection,
+    rows: Vec<RuleRow>,
+) -> Result<Vec<Rule>, AppError> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let refs = rules::segments_of(conn, &ids).await.map_err(internal)?;
     let distributions = rules::distributions_of(conn, &ids).await.map_err(internal)?;
@@ -55,7 +58,7 @@ pub(super) async fn checked_segments(
     Ok((keys, operator))
 }
 
-async fn require_rule(
+pub(super) async fn require_rule(
     conn: &mut AnyConnection,
     namespace: &str,
     flag_key: &str,
@@ -326,7 +329,7 @@ impl Service {
     }
 }
 
-async fn require_variant(
+pub(super) async fn require_variant(
     conn: &mut AnyConnection,
     namespace: &str,
     flag_key: &str,

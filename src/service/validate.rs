@@ -67,23 +67,7 @@ pub fn metadata(value: &serde_json::Value) -> Result<Option<String>, AppError> {
     }
 }
 
-const STRING_OPS: &[&str] = &[
-    "eq",
-    "neq",
-    "empty",
-    "notempty",
-    "prefix",
-    "suffix",
-    "isoneof",
-    "isnotoneof",
-    "contains",
-    "notcontains",
-];
-const NUMBER_OPS: &[&str] =
-    &["eq", "neq", "lt", "lte", "gt", "gte", "present", "notpresent", "isoneof", "isnotoneof"];
-const BOOLEAN_OPS: &[&str] = &["true", "false", "present", "notpresent"];
-const ENTITY_OPS: &[&str] = &["eq", "neq", "isoneof", "isnotoneof", "contains", "notcontains"];
-const NO_VALUE_OPS: &[&str] = &["true", "false", "empty", "notempty", "present", "notpresent"];
+const NO_VALUE_OPS: &[&str] = app::domain::NO_VALUE_OPERATORS;
 
 /// A validated constraint: operator lower-cased, value normalised.
 #[derive(Debug, PartialEq, Eq)]
@@ -102,12 +86,12 @@ pub fn constraint(
     required("property", property)?;
     required("operator", operator)?;
     let operator = operator.to_lowercase();
-    let (allowed, type_name) = match comparison {
-        ComparisonType::String => (STRING_OPS, "string"),
-        ComparisonType::Number => (NUMBER_OPS, "number"),
-        ComparisonType::Boolean => (BOOLEAN_OPS, "boolean"),
-        ComparisonType::DateTime => (NUMBER_OPS, "datetime"),
-        ComparisonType::EntityId => (ENTITY_OPS, "entity_id"),
+    let type_name = match comparison {
+        ComparisonType::String => "string",
+        ComparisonType::Number => "number",
+        ComparisonType::Boolean => "boolean",
+        ComparisonType::DateTime => "datetime",
+        ComparisonType::EntityId => "entity_id",
         ComparisonType::Unknown => {
             return Err(AppError::Invalid(format!(
                 "invalid constraint type: \"{}\"",
@@ -115,7 +99,7 @@ pub fn constraint(
             )))
         }
     };
-    if !allowed.contains(&operator.as_str()) {
+    if !comparison.operators().contains(&operator.as_str()) {
         return Err(AppError::Invalid(format!(
             "constraint operator \"{operator}\" is not valid for type {type_name}"
         )));

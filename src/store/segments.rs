@@ -300,3 +300,17 @@ pub async fn delete_all(tx: &mut Tx, namespace: &str) -> Result<u64, StoreError>
         .await?;
     Ok(done.rows_affected())
 }
+
+/// `(segment key, flag key)` for every rule and rollout of the namespace that uses a segment.
+pub async fn usage(
+    conn: &mut AnyConnection,
+    namespace: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let sql = "SELECT rs.segment_key, r.flag_key FROM rule_segments rs \
+         JOIN rules r ON r.id = rs.rule_id WHERE rs.namespace_key = $1 \
+         UNION SELECT ref.segment_key, ro.flag_key FROM rollout_segment_references ref \
+         JOIN rollout_segments s ON s.id = ref.rollout_segment_id \
+         JOIN rollouts ro ON ro.id = s.rollout_id WHERE ref.namespace_key = $2 \
+         ORDER BY 1, 2";
+    Ok(sqlx::query_as(sql).bind(namespace).bind(namespace).fetch_all(conn).await?)
+}

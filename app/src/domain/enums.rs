@@ -121,6 +121,49 @@ wire_enum!(
     }
 );
 
+impl ComparisonType {
+    /// The operators a constraint of this type may use (Flipt's table, reference §1.4).
+    pub fn operators(self) -> &'static [&'static str] {
+        const STRING: &[&str] = &[
+            "eq",
+            "neq",
+            "empty",
+            "notempty",
+            "prefix",
+            "suffix",
+            "isoneof",
+            "isnotoneof",
+            "contains",
+            "notcontains",
+        ];
+        const NUMBER: &[&str] = &[
+            "eq",
+            "neq",
+            "lt",
+            "lte",
+            "gt",
+            "gte",
+            "present",
+            "notpresent",
+            "isoneof",
+            "isnotoneof",
+        ];
+        const BOOLEAN: &[&str] = &["true", "false", "present", "notpresent"];
+        const ENTITY: &[&str] = &["eq", "neq", "isoneof", "isnotoneof", "contains", "notcontains"];
+        match self {
+            ComparisonType::String => STRING,
+            ComparisonType::Number | ComparisonType::DateTime => NUMBER,
+            ComparisonType::Boolean => BOOLEAN,
+            ComparisonType::EntityId => ENTITY,
+            ComparisonType::Unknown => &[],
+        }
+    }
+}
+
+/// Constraint operators that take no value (it is stored as "").
+pub const NO_VALUE_OPERATORS: &[&str] =
+    &["true", "false", "empty", "notempty", "present", "notpresent"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

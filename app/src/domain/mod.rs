@@ -4,6 +4,7 @@
 //! fields ignored, enums by name or number.
 
 mod change;
+mod dashboard;
 mod enums;
 mod evaluation;
 mod flag;
@@ -16,8 +17,13 @@ mod segment;
 mod snapshot;
 
 pub use change::Change;
+pub use dashboard::{
+    check_distribution, even_split, ConsoleResult, FlagDetail, FlagPatch, RuleDraft, SegmentChoice,
+    SegmentListing, SegmentSummary,
+};
 pub use enums::{
     ComparisonType, EvaluationReason, FlagType, MatchType, RolloutType, SegmentOperator,
+    NO_VALUE_OPERATORS,
 };
 pub use evaluation::{
     BatchEvaluationRequest, BatchEvaluationResponse, BooleanEvaluationResponse,
