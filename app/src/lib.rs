@@ -10,6 +10,7 @@ pub mod pages;
 pub mod port;
 pub mod server_fns;
 mod shell;
+pub mod theme;
 pub mod url;
 
 pub use shell::{shell, App};

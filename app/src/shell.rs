@@ -9,18 +9,23 @@ use leptos_router::{
 };
 
 use crate::{
+    components::{ToastRegion, Toasts},
     pages::{
-        FlagsPage, HistoryPage, NamespaceSettings, NamespacesPage, NewFlagPage, NotFound,
-        SnapshotsPage,
+        ConsolePage, FlagPage, FlagsPage, GeneralSettings, HistoryPage, NamespaceSettings,
+        NamespacesPage, NewFlagPage, NotFound, SegmentPage, SegmentsPage, SnapshotsPage,
     },
-    server_fns::list_namespaces,
+    server_fns::{list_namespaces, SetTheme},
+    theme::{initial_theme, provide_theme, ThemeSwitch},
 };
 
 /// The full HTML document rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The saved theme is on <html> from the first byte, so the page never flashes the other.
+    let theme = initial_theme();
+    let theme = (theme != "system").then_some(theme);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -42,6 +47,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    Toasts::provide();
+    provide_theme(ServerAction::<SetTheme>::new());
+    // Marks the page once the wasm has taken over, so tests (and people debugging) can tell.
+    Effect::new(move |_| {
+        #[cfg(not(feature = "ssr"))]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/vexil.css" />
         <Title formatter=|page: String| format!("{page} · Vexil") />
@@ -53,11 +67,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/namespaces") view=NamespacesPage ssr=SsrMode::Async />
                     <Route path=path!("/namespaces/:ns/flags") view=FlagsPage ssr=SsrMode::Async />
                     <Route path=path!("/namespaces/:ns/flags/new") view=NewFlagPage ssr=SsrMode::Async />
+                    <Route path=path!("/namespaces/:ns/flags/:key") view=FlagPage ssr=SsrMode::Async />
+                    <Route path=path!("/namespaces/:ns/segments") view=SegmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/namespaces/:ns/segments/:key") view=SegmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/namespaces/:ns/console") view=ConsolePage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/general" /> } />
+                    <Route path=path!("/settings/general") view=GeneralSettings ssr=SsrMode::Async />
                     <Route path=path!("/settings/namespaces") view=NamespaceSettings ssr=SsrMode::Async />
                     <Route path=path!("/settings/snapshots") view=SnapshotsPage ssr=SsrMode::Async />
                     <Route path=path!("/namespaces/:ns/history") view=HistoryPage ssr=SsrMode::Async />
                 </Routes>
             </main>
+            <ToastRegion />
         </Router>
     }
 }
@@ -83,11 +104,13 @@ fn TopBar() -> impl IntoView {
             <a class="brand" href="/">"Vexil"</a>
             <nav aria-label="Main">
                 <a href=move || format!("/namespaces/{}/flags", current.get())>"Flags"</a>
+                <a href=move || format!("/namespaces/{}/segments", current.get())>"Segments"</a>
+                <a href=move || format!("/namespaces/{}/console", current.get())>"Console"</a>
                 <a href=move || format!("/namespaces/{}/history", current.get())>"History"</a>
                 <a href="/namespaces">"Namespaces"</a>
-                <a href="/settings/namespaces">"Settings"</a>
-                <a href="/settings/snapshots">"Snapshots"</a>
+                <a href="/settings/general">"Settings"</a>
             </nav>
+            <ThemeSwitch />
             <details class="switcher" data-testid="namespace-switcher">
                 <summary>"Namespace: " <code>{move || current.get()}</code></summary>
                 <Suspense fallback=|| view! { <p class="muted">"…"</p> }>

@@ -2,5 +2,10 @@
 
 pub mod diff;
 mod error_panel;
+mod forms;
 
 pub use error_panel::ErrorPanel;
+pub use forms::{
+    after_success, failure_of, names_field, Confirm, ConfirmBox, FieldError, FormError, Refetch,
+    ToastRegion, Toasts,
+};

@@ -11,12 +11,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     components::ErrorPanel,
     domain::{Flag, FlagListing, FlagType},
-    server_fns::{data_version, list_flags},
+    server_fns::list_flags,
     url::encode_component,
 };
-
-/// How often an open flag list asks whether the namespace changed.
-pub const VERSION_POLL_MS: u64 = 2_000;
 
 const SORTS: [(&str, &str); 4] =
     [("key", "Key"), ("name", "Name"), ("created", "Created"), ("updated", "Updated")];
@@ -55,25 +52,7 @@ pub fn FlagsPage() -> impl IntoView {
             known.set(Some(listing.data_version));
         }
     });
-    Effect::new(move |_| {
-        let namespace = namespace.get();
-        let check = move || {
-            let namespace = namespace.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(version) = data_version(namespace).await {
-                    if known.get_untracked().is_some_and(|seen| seen != version) {
-                        known.set(Some(version));
-                        refresh.update(|n| *n += 1);
-                    }
-                }
-            });
-        };
-        if let Ok(handle) =
-            set_interval_with_handle(check, std::time::Duration::from_millis(VERSION_POLL_MS))
-        {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    super::poll::poll_version(namespace, known, refresh);
     view! {
         <Title text="Flags" />
         <div class="page-head">
@@ -184,9 +163,10 @@ fn FlagRow(flag: Flag, namespace: String) -> impl IntoView {
         "/namespaces/{namespace}/history?resource=flag&key={}",
         encode_component(&flag.key)
     );
+    let detail = format!("/namespaces/{namespace}/flags/{}", encode_component(&flag.key));
     view! {
         <tr data-flag=flag.key.clone()>
-            <td><code>{flag.key.clone()}</code></td>
+            <td><a href=detail><code>{flag.key.clone()}</code></a></td>
             <td>{flag.name.clone()}</td>
             <td><span class=kind_class>{kind}</span></td>
             <td><span class=status_class>{status}</span></td>

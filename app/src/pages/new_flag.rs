@@ -7,27 +7,31 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::{components::ErrorPanel, server_fns::CreateFlag};
+use crate::{
+    components::{failure_of, FieldError, FormError},
+    server_fns::CreateFlag,
+};
 
 #[component]
 pub fn NewFlagPage() -> impl IntoView {
     let params = use_params_map();
     let namespace = move || params.read().get("ns").unwrap_or_default();
     let create = ServerAction::<CreateFlag>::new();
-    let failure = move || create.value().get().and_then(Result::err);
+    let error = Signal::derive(failure_of(create));
     view! {
         <Title text="New flag" />
         <h1>"New flag · " <code>{namespace}</code></h1>
-        {move || failure().map(|error| view! { <ErrorPanel error /> })}
+        <FormError error fields=&["key", "name"] />
         <section class="card">
             <ActionForm action=create>
                 <input type="hidden" name="namespace" value=namespace />
                 <div class="form-grid">
                     <label>"Key"
-                        <input name="key" required pattern="[\\-_,A-Za-z0-9]+" title="letters, digits, - _ ," autocomplete="off" />
+                        <input name="key" required autocomplete="off" />
                         <small class="muted">"Letters, digits, - _ , — the name applications use."</small>
+                        <FieldError error field="key" />
                     </label>
-                    <label>"Name"<input name="name" required /></label>
+                    <label>"Name"<input name="name" required /><FieldError error field="name" /></label>
                     <label>"Description"<input name="description" /></label>
                     <label>"Type"
                         <select name="flag_type">

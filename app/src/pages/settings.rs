@@ -35,6 +35,7 @@ pub fn NamespaceSettings() -> impl IntoView {
     view! {
         <Title text="Namespaces · Settings" />
         <h1>"Settings · Namespaces"</h1>
+        <SettingsNav />
         {move || failure().map(|error| view! { <ErrorPanel error /> })}
         <section class="card">
             <h2>"New namespace"</h2>
@@ -145,5 +146,17 @@ fn NamespaceCard(
             </ActionForm>
             {delete_form}
         </article>
+    }
+}
+
+/// The tabs of Settings.
+#[component]
+pub(crate) fn SettingsNav() -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Settings">
+            <a href="/settings/general">"General"</a>
+            <a href="/settings/namespaces">"Namespaces"</a>
+            <a href="/settings/snapshots">"Snapshots"</a>
+        </nav>
     }
 }

@@ -17,6 +17,7 @@ pub fn SnapshotsPage() -> impl IntoView {
     view! {
         <Title text="Snapshots · Settings" />
         <h1>"Settings · Snapshots"</h1>
+        <super::settings::SettingsNav />
         <p class="muted">
             "Vexil saves a namespace before deleting it, before a replacing import, before deleting a flag or segment, and before a restore."
         </p>
