@@ -2,6 +2,9 @@
 //! (`hydrate`). It never touches the database: its server functions call the [`port::VexilPort`]
 //! that the server provides through Leptos context.
 
+// Leptos views are nested types; the segment page's is deeper than the default limit allows.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod domain;
 pub mod error;

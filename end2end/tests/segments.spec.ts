@@ -119,3 +119,31 @@ test.describe('segments in use', () => {
     expect((await request.get(`/api/v1/namespaces/${ns}/segments/unused`)).status()).toBe(404);
   });
 });
+
+test.describe('stale segment edits', () => {
+  test.use({ expectedFailures: [/\b409\b/] });
+
+  test('a stale segment edit shows what changed; re-applying keeps both edits', async ({ page, request }, info) => {
+    const ns = unique('stale-segment', info);
+    await post(request, '/api/v1/namespaces', { key: ns, name: ns });
+    await post(request, `/api/v1/namespaces/${ns}/segments`, { key: 'beta', name: 'Beta', description: 'old' });
+    await open(page, `/namespaces/${ns}/segments/beta`, info);
+    expect((await request.put(`/api/v1/namespaces/${ns}/segments/beta`, { data: { name: 'Beta testers', description: 'old' } })).status()).toBe(200);
+    const details = page.getByTestId('segment-metadata');
+    await details.getByLabel('Description').fill('mine');
+    await details.getByRole('button', { name: 'Save segment' }).click();
+    const conflict = page.getByTestId('conflict');
+    await expect(conflict).toContainText('Someone saved this segment after you opened it');
+    await expect(conflict).toContainText('Beta testers');
+    if (info.project.name === 'js-enabled') {
+      await conflict.getByTestId('reapply').click();
+      await expect(page.locator('h1')).toHaveText('Beta testers');
+      await expect(page.getByTestId('conflict')).toHaveCount(0);
+      const saved = await (await request.get(`/api/v1/namespaces/${ns}/segments/beta`)).json();
+      expect([saved.name, saved.description, saved.version]).toEqual(['Beta testers', 'mine', 3]);
+    } else {
+      const saved = await (await request.get(`/api/v1/namespaces/${ns}/segments/beta`)).json();
+      expect([saved.name, saved.description]).toEqual(['Beta testers', 'old']);
+    }
+  });
+});

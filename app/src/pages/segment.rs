@@ -12,9 +12,11 @@ use super::{
 };
 use crate::{
     components::{
-        after_success, failure_of, Confirm, ConfirmBox, ErrorPanel, FieldError, FormError, Refetch,
+        after_success, failure_of, merged, Confirm, ConfirmBox, ErrorPanel, FieldError, FormError,
+        Refetch, StaleEdit,
     },
-    domain::SegmentSummary,
+    domain::{MatchType, Segment, SegmentSummary},
+    error::AppError,
     server_fns::{segment_detail, DeleteSegment, UpdateSegment},
     url::encode_component,
 };
@@ -37,6 +39,18 @@ pub fn SegmentPage() -> impl IntoView {
         }
     });
     super::poll::poll_version(namespace, known, refresh);
+    // The metadata form's action lives with the page, so a refused stale edit (and what was
+    // sent) stays on screen when the page refetches.
+    let update = ServerAction::<UpdateSegment>::new();
+    after_success(update, |s| format!("Saved segment {}", s.key));
+    // What was sent, and the segment as the form showed it (set by each render).
+    let shown = RwSignal::new(None::<Segment>);
+    let last_edit = RwSignal::new(None::<(UpdateSegment, Segment)>);
+    Effect::new(move |_| {
+        if let Some(input) = update.input().get() {
+            last_edit.set(shown.get_untracked().map(|shown| (input, shown)));
+        }
+    });
     view! {
         <Title text=move || format!("Segment {}", key.get()) />
         <p class="crumbs">
@@ -46,7 +60,10 @@ pub fn SegmentPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading segment…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok((summary, _)) => view! { <SegmentView summary /> }.into_any(),
+                    Ok((summary, _)) => {
+                        shown.set(Some(summary.segment.clone()));
+                        view! { <SegmentView summary update last_edit /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -55,12 +72,25 @@ pub fn SegmentPage() -> impl IntoView {
 }
 
 #[component]
-fn SegmentView(summary: SegmentSummary) -> impl IntoView {
+fn SegmentView(
+    summary: SegmentSummary,
+    update: ServerAction<UpdateSegment>,
+    last_edit: RwSignal<Option<(UpdateSegment, Segment)>>,
+) -> impl IntoView {
     let segment = summary.segment.clone();
     let namespace = segment.namespace_key.clone();
-    let update = ServerAction::<UpdateSegment>::new();
-    after_success(update, |s| format!("Saved segment {}", s.key));
     let error = Signal::derive(failure_of(update));
+    let stale = move || match error.get() {
+        Some(AppError::Conflict { current, current_version, .. }) => {
+            serde_json::from_value::<Segment>(current).ok().map(|current| {
+                let yours = last_edit.get_untracked().filter(|(edit, _)| edit.key == current.key);
+                view! { <SegmentConflict current version=current_version yours update /> }
+            })
+        }
+        _ => None,
+    };
+    let not_conflict =
+        Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Conflict { .. })));
     let used_by = summary
         .used_by
         .iter()
@@ -88,7 +118,8 @@ fn SegmentView(summary: SegmentSummary) -> impl IntoView {
         </div>
         <section class="card" data-testid="segment-metadata">
             <h2>"Details"</h2>
-            <FormError error fields=&["name"] />
+            {stale}
+            <FormError error=not_conflict fields=&["name"] />
             <ActionForm action=update>
                 <input type="hidden" name="namespace" value=form.0 />
                 <input type="hidden" name="key" value=form.1 />
@@ -120,6 +151,7 @@ fn SegmentView(summary: SegmentSummary) -> impl IntoView {
         </section>
         <DeleteSegmentForm summary />
     }
+    .into_any()
 }
 
 #[component]
@@ -150,4 +182,56 @@ fn DeleteSegmentForm(summary: SegmentSummary) -> impl IntoView {
             </Confirm>
         </section>
     }
+}
+
+/// Name, description or match type refused because the segment changed since it was shown.
+#[component]
+fn SegmentConflict(
+    current: Segment,
+    version: i64,
+    yours: Option<(UpdateSegment, Segment)>,
+    update: ServerAction<UpdateSegment>,
+) -> impl IntoView {
+    let label = |m: MatchType| super::segments::match_label(m).to_string();
+    let sent_match =
+        |y: &UpdateSegment| MatchType::from_wire_name(&y.match_type).unwrap_or_default();
+    let edited = |sent: &str, shown: &str| (sent != shown).then(|| sent.to_string());
+    let rows = vec![
+        ("Name", current.name.clone(), yours.as_ref().and_then(|(y, s)| edited(&y.name, &s.name))),
+        (
+            "Description",
+            current.description.clone(),
+            yours.as_ref().and_then(|(y, s)| edited(&y.description, &s.description)),
+        ),
+        (
+            "Match",
+            label(current.match_type),
+            yours
+                .as_ref()
+                .and_then(|(y, s)| (sent_match(y) != s.match_type).then(|| label(sent_match(y)))),
+        ),
+    ];
+    let reapply = yours.map(|(yours, shown)| {
+        let name = merged(&shown.name, &yours.name, &current.name);
+        let description = merged(&shown.description, &yours.description, &current.description);
+        let match_type = merged(
+            shown.match_type.wire_name(),
+            sent_match(&yours).wire_name(),
+            current.match_type.wire_name(),
+        );
+        view! {
+            <ActionForm action=update>
+                <input type="hidden" name="namespace" value=current.namespace_key.clone() />
+                <input type="hidden" name="key" value=current.key.clone() />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="name" value=name />
+                <input type="hidden" name="description" value=description />
+                <input type="hidden" name="match_type" value=match_type />
+                <button type="submit" data-testid="reapply">"Re-apply my changes"</button>
+            </ActionForm>
+        }
+        .into_any()
+    });
+    let discard = Callback::new(move |_| update.value().set(None));
+    view! { <StaleEdit what="segment" current_version=version rows reapply discard /> }
 }

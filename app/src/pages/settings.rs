@@ -8,8 +8,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::ErrorPanel,
+    components::{merged, ErrorPanel, StaleEdit},
     domain::Namespace,
+    error::AppError,
     server_fns::{list_namespaces, CreateNamespace, DeleteNamespace, UpdateNamespace},
 };
 
@@ -32,11 +33,38 @@ pub fn NamespaceSettings() -> impl IntoView {
         ];
         errors.into_iter().flatten().next()
     };
+    // The last edit sent and the namespace as its form showed it, so a refused stale edit can
+    // be shown and its edited fields sent again.
+    let last_edit = RwSignal::new(None::<(UpdateNamespace, Namespace)>);
+    Effect::new(move |_| {
+        if let Some(input) = update.input().get() {
+            let shown = namespaces.with_untracked(|list| {
+                list.as_ref()
+                    .and_then(|list| list.as_ref().ok())
+                    .and_then(|list| list.iter().find(|ns| ns.key == input.key).cloned())
+            });
+            last_edit.set(shown.map(|shown| (input, shown)));
+        }
+    });
+    let stale = move || match update.value().get() {
+        Some(Err(AppError::Conflict { current, current_version, .. })) => {
+            serde_json::from_value::<Namespace>(current)
+                .ok()
+                .map(|current| (current, current_version))
+        }
+        _ => None,
+    };
     view! {
         <Title text="Namespaces · Settings" />
         <h1>"Settings · Namespaces"</h1>
         <SettingsNav />
-        {move || failure().map(|error| view! { <ErrorPanel error /> })}
+        {move || match stale() {
+            Some((current, version)) => {
+                let yours = last_edit.get_untracked().filter(|(edit, _)| edit.key == current.key);
+                view! { <NamespaceConflict current version yours update /> }.into_any()
+            }
+            None => failure().map(|error| view! { <ErrorPanel error /> }).into_any(),
+        }}
         <section class="card">
             <h2>"New namespace"</h2>
             <ActionForm action=create>
@@ -159,4 +187,39 @@ pub(crate) fn SettingsNav() -> impl IntoView {
             <a href="/settings/snapshots">"Snapshots"</a>
         </nav>
     }
+}
+
+/// A rename or re-description refused because the namespace changed since the page was shown.
+#[component]
+fn NamespaceConflict(
+    current: Namespace,
+    version: i64,
+    yours: Option<(UpdateNamespace, Namespace)>,
+    update: ServerAction<UpdateNamespace>,
+) -> impl IntoView {
+    let edited = |sent: &str, shown: &str| (sent != shown).then(|| sent.to_string());
+    let rows = vec![
+        ("Name", current.name.clone(), yours.as_ref().and_then(|(y, s)| edited(&y.name, &s.name))),
+        (
+            "Description",
+            current.description.clone(),
+            yours.as_ref().and_then(|(y, s)| edited(&y.description, &s.description)),
+        ),
+    ];
+    let reapply = yours.map(|(yours, shown)| {
+        let name = merged(&shown.name, &yours.name, &current.name);
+        let description = merged(&shown.description, &yours.description, &current.description);
+        view! {
+            <ActionForm action=update>
+                <input type="hidden" name="key" value=current.key.clone() />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="name" value=name />
+                <input type="hidden" name="description" value=description />
+                <button type="submit" data-testid="reapply">"Re-apply my changes"</button>
+            </ActionForm>
+        }
+        .into_any()
+    });
+    let discard = Callback::new(move |_| update.value().set(None));
+    view! { <StaleEdit what="namespace" current_version=version rows reapply discard /> }
 }

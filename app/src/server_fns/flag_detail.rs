@@ -104,14 +104,22 @@ pub async fn delete_rule(namespace: String, flag_key: String, id: String) -> Res
     super::with_status(crate::port::use_port()?.delete_rule(&namespace, &flag_key, &id).await)
 }
 
-/// Ranks the flag's rules in the order of `ids[]`.
-#[server(prefix = "/ui", endpoint = "rules/order")]
-pub async fn order_rules(
+/// Ranks the flag's rules (`what` = `rules`) or rollouts (`rollouts`) in the order of `ids[]`.
+#[server(prefix = "/ui", endpoint = "flags/reorder")]
+pub async fn reorder(
     namespace: String,
     flag_key: String,
+    what: String,
     ids: Vec<String>,
 ) -> Result<(), AppError> {
-    super::with_status(crate::port::use_port()?.order_rules(&namespace, &flag_key, ids).await)
+    let port = crate::port::use_port()?;
+    super::with_status(match what.as_str() {
+        "rules" => port.order_rules(&namespace, &flag_key, ids).await,
+        "rollouts" => port.order_rollouts(&namespace, &flag_key, ids).await,
+        other => {
+            Err(AppError::Invalid(format!("invalid field what: \"{other}\" (rules or rollouts)")))
+        }
+    })
 }
 
 /// Creates (empty `id`) or updates a rollout: `kind` is `threshold` (with `percentage`) or
@@ -167,16 +175,6 @@ pub async fn delete_rollout(
     id: String,
 ) -> Result<(), AppError> {
     super::with_status(crate::port::use_port()?.delete_rollout(&namespace, &flag_key, &id).await)
-}
-
-/// Ranks the flag's rollouts in the order of `ids[]`.
-#[server(prefix = "/ui", endpoint = "rollouts/order")]
-pub async fn order_rollouts(
-    namespace: String,
-    flag_key: String,
-    ids: Vec<String>,
-) -> Result<(), AppError> {
-    super::with_status(crate::port::use_port()?.order_rollouts(&namespace, &flag_key, ids).await)
 }
 
 /// `AND`/`OR` (or their wire names); empty means OR.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::Place;
 use crate::{
-    components::{after_success, failure_of, FormError},
+    components::{after_success, failure_of, merged, FormError},
     domain::Flag,
     error::AppError,
     server_fns::UpdateFlag,
@@ -136,13 +136,8 @@ fn ConflictView(
     let (_, base_name, base_description, _) = draft.base.get_untracked().unwrap_or_default();
     let typed_name = draft.name.get_untracked();
     let typed_description = draft.description.get_untracked();
-    let merged_name =
-        if typed_name != base_name { typed_name.clone() } else { current.name.clone() };
-    let merged_description = if typed_description != base_description {
-        typed_description.clone()
-    } else {
-        current.description.clone()
-    };
+    let merged_name = merged(&base_name, &typed_name, &current.name);
+    let merged_description = merged(&base_description, &typed_description, &current.description);
     let rows = [
         ("Name", base_name, current.name.clone(), typed_name),
         ("Description", base_description, current.description.clone(), typed_description),

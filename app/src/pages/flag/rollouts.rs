@@ -10,7 +10,7 @@ use super::{
 use crate::{
     components::{after_success, failure_of, Confirm, ConfirmBox, FieldError, FormError},
     domain::{FlagDetail, Rollout, SegmentChoice, SegmentOperator},
-    server_fns::{DeleteRollout, OrderRollouts, SaveRollout},
+    server_fns::{DeleteRollout, SaveRollout},
 };
 
 #[component]
@@ -78,25 +78,9 @@ fn RolloutCard(
     segments: Vec<SegmentChoice>,
     place: Place,
 ) -> impl IntoView {
-    let order = ServerAction::<OrderRollouts>::new();
-    after_success(order, |_| "Rollouts reordered".to_string());
     let delete = ServerAction::<DeleteRollout>::new();
     after_success(delete, |_| "Rollout deleted".to_string());
-    let errors = Signal::derive(move || failure_of(order)().or_else(failure_of(delete)));
-    let form = move |place: Place,
-                     order_ids: Vec<String>,
-                     label: &'static str,
-                     arrow: &'static str| {
-        view! {
-            <ActionForm action=order>
-                <input type="hidden" name="namespace" value=place.namespace />
-                <input type="hidden" name="flag_key" value=place.flag_key />
-                {order_ids.into_iter().map(|id| view! { <input type="hidden" name="ids[]" value=id /> }).collect_view()}
-                <button type="submit" class="icon" aria-label=label title=label>{arrow}</button>
-            </ActionForm>
-        }
-        .into_any()
-    };
+    let error = Signal::derive(failure_of(delete));
     let threshold = rollout.threshold.is_some();
     let id = rollout.id.clone();
     view! {
@@ -105,9 +89,9 @@ fn RolloutCard(
                 <strong>{format!("Rollout {}", index + 1)}</strong>
                 <span data-testid="rollout-summary">{describe(&rollout)}</span>
                 <span class="muted">{rollout.description.clone()}</span>
-                <MoveButtons place=place.clone() ids index form />
+                <MoveButtons place=place.clone() what="rollouts" ids index />
             </div>
-            <FormError error=errors />
+            <FormError error />
             <details class="edit">
                 <summary>"Edit"</summary>
                 <RolloutForm place=place.clone() segments rollout=Some(rollout.clone()) threshold />

@@ -9,7 +9,7 @@ use super::Place;
 use crate::{
     components::{after_success, failure_of, Confirm, ConfirmBox, FieldError, FormError},
     domain::{even_split, Flag, FlagDetail, Rule, SegmentChoice, SegmentOperator, Variant},
-    server_fns::{DeleteRule, OrderRules, SaveRule, UpdateFlag},
+    server_fns::{DeleteRule, Reorder, SaveRule, UpdateFlag},
 };
 
 /// Which variant answers when no rule matches.
@@ -95,21 +95,35 @@ pub(super) fn moved(ids: &[String], index: usize, step: isize) -> Option<Vec<Str
     Some(order)
 }
 
-/// Up and down buttons: each is a form posting the whole new order.
+/// Up and down buttons for item `index` of `ids` (the flag's rules or rollouts, as `what`
+/// says): each is a form posting the whole new order.
 #[component]
-pub(super) fn MoveButtons<F>(
+pub(super) fn MoveButtons(
     place: Place,
+    what: &'static str,
     ids: Vec<String>,
     index: usize,
-    /// Builds one move form from (place, new order, label, arrow).
-    form: F,
-) -> impl IntoView
-where
-    F: Fn(Place, Vec<String>, &'static str, &'static str) -> AnyView,
-{
-    let up = moved(&ids, index, -1).map(|order| form(place.clone(), order, "Move up", "↑"));
-    let down = moved(&ids, index, 1).map(|order| form(place.clone(), order, "Move down", "↓"));
-    view! { <span class="move">{up}{down}</span> }
+) -> impl IntoView {
+    let reorder = ServerAction::<Reorder>::new();
+    after_success(reorder, move |_| {
+        format!("{}{} reordered", what[..1].to_uppercase(), &what[1..])
+    });
+    let error = Signal::derive(failure_of(reorder));
+    let form = move |order: Vec<String>, label: &'static str, arrow: &'static str| {
+        let (namespace, flag_key) = (place.namespace.clone(), place.flag_key.clone());
+        view! {
+            <ActionForm action=reorder>
+                <input type="hidden" name="namespace" value=namespace />
+                <input type="hidden" name="flag_key" value=flag_key />
+                <input type="hidden" name="what" value=what />
+                {order.into_iter().map(|id| view! { <input type="hidden" name="ids[]" value=id /> }).collect_view()}
+                <button type="submit" class="icon" aria-label=label title=label>{arrow}</button>
+            </ActionForm>
+        }
+    };
+    let up = moved(&ids, index, -1).map(|order| form(order, "Move up", "↑"));
+    let down = moved(&ids, index, 1).map(|order| form(order, "Move down", "↓"));
+    view! { <span class="move">{up}{down}</span><FormError error /> }
 }
 
 #[component]
@@ -121,11 +135,9 @@ fn RuleCard(
     segments: Vec<SegmentChoice>,
     place: Place,
 ) -> impl IntoView {
-    let order = ServerAction::<OrderRules>::new();
-    after_success(order, |_| "Rules reordered".to_string());
     let delete = ServerAction::<DeleteRule>::new();
     after_success(delete, |_| "Rule deleted".to_string());
-    let errors = Signal::derive(move || failure_of(order)().or_else(failure_of(delete)));
+    let error = Signal::derive(failure_of(delete));
     let keys = rule_segments(&rule);
     let joiner = if rule.segment_operator == SegmentOperator::And { " AND " } else { " OR " };
     let segment_text = keys.join(joiner);
@@ -141,20 +153,6 @@ fn RuleCard(
             view! { <li><code>{key}</code> " " {format!("{}%", d.rollout)}</li> }
         })
         .collect_view();
-    let form = move |place: Place,
-                     order_ids: Vec<String>,
-                     label: &'static str,
-                     arrow: &'static str| {
-        view! {
-            <ActionForm action=order>
-                <input type="hidden" name="namespace" value=place.namespace />
-                <input type="hidden" name="flag_key" value=place.flag_key />
-                {order_ids.into_iter().map(|id| view! { <input type="hidden" name="ids[]" value=id /> }).collect_view()}
-                <button type="submit" class="icon" aria-label=label title=label>{arrow}</button>
-            </ActionForm>
-        }
-        .into_any()
-    };
     let id = rule.id.clone();
     view! {
         <li class="rule" data-testid="rule" data-rule=rule.id.clone()>
@@ -162,9 +160,9 @@ fn RuleCard(
                 <strong>{format!("Rule {}", index + 1)}</strong>
                 <span>"segments: " <code data-testid="rule-segments">{segment_text}</code></span>
                 <ul class="shares">{shares}</ul>
-                <MoveButtons place=place.clone() ids index form />
+                <MoveButtons place=place.clone() what="rules" ids index />
             </div>
-            <FormError error=errors />
+            <FormError error />
             <details class="edit">
                 <summary>"Edit"</summary>
                 <RuleForm place=place.clone() variants segments rule=Some(rule.clone()) />
