@@ -36,23 +36,16 @@ pub fn FlagsPage() -> impl IntoView {
     let page = Memo::new(move |_| {
         query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1) - 1
     });
-    // The version key: bumped when the namespace's data version moves on the server.
-    let refresh = RwSignal::new(0u64);
-    let known = RwSignal::new(None::<i64>);
+    let version = super::poll::VersionKey::new(namespace);
     let listing = Resource::new(
         move || {
-            (namespace.get(), search.get(), sort.get(), descending.get(), page.get(), refresh.get())
+            (namespace.get(), search.get(), sort.get(), descending.get(), page.get(), version.get())
         },
         |(namespace, search, sort, descending, page, _)| {
             list_flags(namespace, search, sort, descending, page)
         },
     );
-    Effect::new(move |_| {
-        if let Some(Ok(listing)) = listing.get() {
-            known.set(Some(listing.data_version));
-        }
-    });
-    super::poll::poll_version(namespace, known, refresh);
+    version.follow(listing, |listing| listing.data_version);
     view! {
         <Title text="Flags" />
         <div class="page-head">

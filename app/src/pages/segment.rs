@@ -13,7 +13,7 @@ use super::{
 use crate::{
     components::{
         after_success, failure_of, merged, Confirm, ConfirmBox, ErrorPanel, FieldError, FormError,
-        Refetch, StaleEdit,
+        StaleEdit,
     },
     domain::{MatchType, Segment, SegmentSummary},
     error::AppError,
@@ -26,19 +26,12 @@ pub fn SegmentPage() -> impl IntoView {
     let params = use_params_map();
     let namespace = Memo::new(move |_| params.read().get("ns").unwrap_or_default());
     let key = Memo::new(move |_| params.read().get("key").unwrap_or_default());
-    let refresh = RwSignal::new(0u64);
-    provide_context(Refetch(refresh));
-    let known = RwSignal::new(None::<i64>);
+    let version = super::poll::VersionKey::new(namespace);
     let detail = Resource::new(
-        move || (namespace.get(), key.get(), refresh.get()),
+        move || (namespace.get(), key.get(), version.get()),
         |(namespace, key, _)| segment_detail(namespace, key),
     );
-    Effect::new(move |_| {
-        if let Some(Ok((_, version))) = detail.get() {
-            known.set(Some(version));
-        }
-    });
-    super::poll::poll_version(namespace, known, refresh);
+    version.follow(detail, |(_, data_version)| *data_version);
     // The metadata form's action lives with the page, so a refused stale edit (and what was
     // sent) stays on screen when the page refetches.
     let update = ServerAction::<UpdateSegment>::new();

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    components::{after_success, failure_of, ErrorPanel, FieldError, FormError, Refetch},
+    components::{after_success, failure_of, ErrorPanel, FieldError, FormError},
     domain::{MatchType, SegmentSummary},
     server_fns::{list_segments, CreateSegment},
     url::encode_component,
@@ -16,19 +16,12 @@ use crate::{
 pub fn SegmentsPage() -> impl IntoView {
     let params = use_params_map();
     let namespace = Memo::new(move |_| params.read().get("ns").unwrap_or_default());
-    let refresh = RwSignal::new(0u64);
-    provide_context(Refetch(refresh));
-    let known = RwSignal::new(None::<i64>);
+    let version = super::poll::VersionKey::new(namespace);
     let listing = Resource::new(
-        move || (namespace.get(), refresh.get()),
+        move || (namespace.get(), version.get()),
         |(namespace, _)| list_segments(namespace),
     );
-    Effect::new(move |_| {
-        if let Some(Ok(listing)) = listing.get() {
-            known.set(Some(listing.data_version));
-        }
-    });
-    super::poll::poll_version(namespace, known, refresh);
+    version.follow(listing, |listing| listing.data_version);
     view! {
         <Title text="Segments" />
         <div class="page-head">

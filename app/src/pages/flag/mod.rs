@@ -13,8 +13,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::poll::VersionKey;
 use crate::{
-    components::{after_success, failure_of, Confirm, ConfirmBox, ErrorPanel, FormError, Refetch},
+    components::{after_success, failure_of, Confirm, ConfirmBox, ErrorPanel, FormError},
     domain::{FlagDetail, FlagType},
     server_fns::{load_flag, CopyFlag, DeleteFlag, UpdateFlag},
 };
@@ -32,19 +33,12 @@ pub fn FlagPage() -> impl IntoView {
     let params = use_params_map();
     let namespace = Memo::new(move |_| params.read().get("ns").unwrap_or_default());
     let key = Memo::new(move |_| params.read().get("key").unwrap_or_default());
-    let refresh = RwSignal::new(0u64);
-    provide_context(Refetch(refresh));
-    let known = RwSignal::new(None::<i64>);
+    let version = VersionKey::new(namespace);
     let detail = Resource::new(
-        move || (namespace.get(), key.get(), refresh.get()),
+        move || (namespace.get(), key.get(), version.get()),
         |(namespace, key, _)| load_flag(namespace, key),
     );
-    Effect::new(move |_| {
-        if let Some(Ok(detail)) = detail.get() {
-            known.set(Some(detail.data_version));
-        }
-    });
-    super::poll::poll_version(namespace, known, refresh);
+    version.follow(detail, |detail| detail.data_version);
     let draft = Draft::new();
     view! {
         <Title text=move || format!("Flag {}", key.get()) />
