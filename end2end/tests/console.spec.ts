@@ -49,3 +49,12 @@ test('@hydrated the console generates entity ids and copies the curl command', a
   expect(copied).toContain(`curl -s -X POST '${new URL(page.url()).origin}/evaluate/v1/variant'`);
   expect(copied).toContain('"flagKey":"some-flag"');
 });
+
+test.describe('unknown namespaces', () => {
+  test.use({ expectedFailures: [/\b404\b/] });
+
+  test('the console says at once that a namespace does not exist', async ({ page }, info) => {
+    await open(page, '/namespaces/no-such-namespace/console', info);
+    await expect(page.getByRole('alert')).toContainText('namespace "no-such-namespace" not found');
+  });
+});

@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     components::ErrorPanel,
     domain::ConsoleResult,
+    error::AppError,
     server_fns::{evaluate, list_flags},
 };
 
@@ -106,6 +107,15 @@ pub fn ConsolePage() -> impl IntoView {
             <h1>"Console"</h1>
             <span class="muted">"namespace " <code>{namespace}</code></span>
         </div>
+        // An unknown namespace is said at once, not only when evaluating.
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match flags.await {
+                    Err(error @ AppError::NotFound(_)) => view! { <ErrorPanel error /> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
         <section class="card" data-testid="console">
             <form method="get">
                 <div class="form-grid">
