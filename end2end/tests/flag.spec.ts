@@ -211,3 +211,25 @@ test('@hydrated saving shows a toast', async ({ page, request }, info) => {
   await add.getByRole('button', { name: 'Add variant' }).click();
   await expect(page.getByTestId('toasts')).toContainText('Added variant blue');
 });
+
+test('@hydrated a change elsewhere redraws the flag page in place, keeping an open form and its typing', async ({ page, request }, info) => {
+  const ns = unique('probe', info);
+  await namespaceWith(request, ns, [{ key: 'checkout', name: 'Checkout' }]);
+  await open(page, `/namespaces/${ns}/flags/checkout`, info);
+  const add = await disclose(section(page, 'variants'), 'Add variant');
+  await add.getByLabel('Key').fill('half-typed');
+
+  // Another flag changes: the page reads its flag again and redraws in place, so the open
+  // form and what was typed in it stay.
+  const refetched = page.waitForResponse((r) => r.url().includes('/ui/flags/detail'), { timeout: 15_000 });
+  await post(request, `/api/v1/namespaces/${ns}/flags`, { key: 'other', name: 'Other' });
+  await refetched;
+  // One more check later, so that the redraw after that read has happened.
+  await page.waitForResponse((r) => r.url().includes('/ui/namespaces/version'), { timeout: 15_000 });
+  await expect(add).toHaveAttribute('open', '');
+  await expect(add.getByLabel('Key')).toHaveValue('half-typed');
+
+  // This flag changes: the page shows it.
+  expect((await request.put(`/api/v1/namespaces/${ns}/flags/checkout`, { data: { name: 'Checkout v2' } })).status()).toBe(200);
+  await expect(page.locator('h1')).toHaveText('Checkout v2', { timeout: 15_000 });
+});
