@@ -233,3 +233,58 @@ test('@hydrated a change elsewhere redraws the flag page in place, keeping an op
   expect((await request.put(`/api/v1/namespaces/${ns}/flags/checkout`, { data: { name: 'Checkout v2' } })).status()).toBe(200);
   await expect(page.locator('h1')).toHaveText('Checkout v2', { timeout: 15_000 });
 });
+
+test.describe('flag metadata', () => {
+  test.use({ expectedFailures: [/\b400\b/] });
+
+  test('metadata rows are saved as text or JSON; broken JSON is explained and nothing is stored', async ({ page, request }, info) => {
+    const ns = unique('metadata', info);
+    await namespaceWith(request, ns, [{ key: 'checkout', name: 'Checkout', metadata: { owner: 'payments', limit: 5 } }]);
+    await open(page, `/namespaces/${ns}/flags/checkout`, info);
+    const table = section(page, 'flag-metadata-table');
+    await expect(table.getByLabel('Metadata key 1')).toHaveValue('owner');
+    await expect(table.getByLabel('Metadata type 1')).toHaveValue('text');
+    await expect(table.getByLabel('Metadata key 2')).toHaveValue('limit');
+    await expect(table.getByLabel('Metadata type 2')).toHaveValue('json');
+    await table.getByLabel('Metadata value 2').fill('6');
+    await table.getByLabel('Metadata key 3').fill('ticket');
+    await table.getByLabel('Metadata value 3').fill('PAY-12');
+    await table.getByRole('button', { name: 'Save metadata' }).click();
+    await expect(section(page, 'flag-metadata-table').getByLabel('Metadata key 3')).toHaveValue('ticket');
+    expect((await flagOf(request, ns, 'checkout')).metadata).toEqual({ limit: 6, owner: 'payments', ticket: 'PAY-12' });
+
+    await section(page, 'flag-metadata-table').getByLabel('Metadata type 4').selectOption('json');
+    await section(page, 'flag-metadata-table').getByLabel('Metadata key 4').fill('broken');
+    await section(page, 'flag-metadata-table').getByLabel('Metadata value 4').fill('{oops');
+    await section(page, 'flag-metadata-table').getByRole('button', { name: 'Save metadata' }).click();
+    await expect(section(page, 'flag-metadata-table').locator('[data-field-error="metadata"]')).toContainText('the value of "broken" is not JSON');
+    expect((await flagOf(request, ns, 'checkout')).metadata).toEqual({ limit: 6, owner: 'payments', ticket: 'PAY-12' });
+  });
+});
+
+test.describe('stale metadata', () => {
+  test.use({ expectedFailures: [/\b409\b/] });
+
+  test('@hydrated a stale metadata save shows what changed; re-applying keeps both edits', async ({ page, request }, info) => {
+    const ns = unique('stale-meta', info);
+    await namespaceWith(request, ns, [{ key: 'checkout', name: 'Checkout', metadata: { owner: 'payments' } }]);
+    await open(page, `/namespaces/${ns}/flags/checkout`, info);
+    // Hold the page's version check, so the outside change is not drawn before the save.
+    await page.route('**/ui/namespaces/version**', () => {});
+    const table = section(page, 'flag-metadata-table');
+    await table.getByLabel('Metadata key 2').fill('ticket');
+    await table.getByLabel('Metadata value 2').fill('PAY-7');
+    // Someone else changes the owner before this form is saved.
+    const put = await request.put(`/api/v1/namespaces/${ns}/flags/checkout`, { data: { name: 'Checkout', metadata: { owner: 'growth' } } });
+    expect(put.status()).toBe(200);
+    await table.getByRole('button', { name: 'Save metadata' }).click();
+    const conflict = page.getByTestId('conflict');
+    await expect(conflict).toContainText("Someone saved this flag's metadata after you opened it");
+    await expect(conflict.locator('tr', { hasText: 'owner' })).toContainText('growth');
+    await expect(conflict.locator('tr.changed', { hasText: 'ticket' })).toContainText('PAY-7');
+    expect((await flagOf(request, ns, 'checkout')).metadata).toEqual({ owner: 'growth' });
+    await conflict.getByTestId('reapply').click();
+    await expect(page.getByTestId('conflict')).toHaveCount(0);
+    await expect.poll(async () => (await flagOf(request, ns, 'checkout')).metadata).toEqual({ owner: 'growth', ticket: 'PAY-7' });
+  });
+});

@@ -128,6 +128,8 @@ test.describe('stale segment edits', () => {
     await post(request, '/api/v1/namespaces', { key: ns, name: ns });
     await post(request, `/api/v1/namespaces/${ns}/segments`, { key: 'beta', name: 'Beta', description: 'old' });
     await open(page, `/namespaces/${ns}/segments/beta`, info);
+    // Hold the page's version check, so the outside change is not drawn before the save.
+    await page.route('**/ui/namespaces/version**', () => {});
     expect((await request.put(`/api/v1/namespaces/${ns}/segments/beta`, { data: { name: 'Beta testers', description: 'old' } })).status()).toBe(200);
     const details = page.getByTestId('segment-metadata');
     await details.getByLabel('Description').fill('mine');

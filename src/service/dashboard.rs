@@ -64,7 +64,7 @@ impl Service {
             default_variant_id: patch
                 .default_variant_id
                 .unwrap_or_else(|| current.default_variant.map(|v| v.id).unwrap_or_default()),
-            metadata: None,
+            metadata: patch.metadata.map(serde_json::Value::Object),
             version: Some(patch.version),
         };
         self.update_flag(namespace, key, input, Some(patch.version)).await

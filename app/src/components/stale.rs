@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub fn StaleEdit(
     what: &'static str,
     current_version: i64,
-    rows: Vec<(&'static str, String, Option<String>)>,
+    rows: Vec<(String, String, Option<String>)>,
     /// The form that sends the edited fields again over the stored ones, with
     /// `current_version` (present when the edit is known).
     reapply: Option<AnyView>,

@@ -37,6 +37,8 @@ pub struct FlagPatch {
     pub enabled: Option<bool>,
     /// `Some("")` clears the default variant.
     pub default_variant_id: Option<String>,
+    /// The whole metadata object (`{}` clears it).
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub version: i64,
 }
 
@@ -104,6 +106,52 @@ fn round2(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
+/// A metadata row as the editor shows it: key, value text, and whether the value is JSON
+/// (numbers, booleans, objects…) rather than text.
+pub fn metadata_rows(
+    metadata: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> Vec<(String, String, bool)> {
+    metadata
+        .into_iter()
+        .flatten()
+        .map(|(key, value)| match value {
+            serde_json::Value::String(text) => (key.clone(), text.clone(), false),
+            other => (key.clone(), other.to_string(), true),
+        })
+        .collect()
+}
+
+/// The metadata object from the editor's parallel lists (`kinds`: `json` or text). Rows with
+/// neither key nor value are ignored; a value without a key, a key twice or broken JSON is
+/// refused with a reason.
+pub fn metadata_from_rows(
+    keys: &[String],
+    values: &[String],
+    kinds: &[String],
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let mut map = serde_json::Map::new();
+    for (index, key) in keys.iter().enumerate() {
+        let key = key.trim();
+        let value = values.get(index).map(String::as_str).unwrap_or_default();
+        if key.is_empty() {
+            if value.trim().is_empty() {
+                continue;
+            }
+            return Err(format!("the value \"{value}\" has no key"));
+        }
+        let parsed = if kinds.get(index).map(String::as_str) == Some("json") {
+            serde_json::from_str(value)
+                .map_err(|e| format!("the value of \"{key}\" is not JSON: {e}"))?
+        } else {
+            serde_json::Value::String(value.to_string())
+        };
+        if map.insert(key.to_string(), parsed).is_some() {
+            return Err(format!("the key \"{key}\" appears twice"));
+        }
+    }
+    Ok(map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +168,30 @@ mod tests {
             assert!(check_distribution(&shares).is_ok(), "{n}: {shares:?}");
             assert!((shares.iter().sum::<f64>() - 100.0).abs() < 1e-6, "{n}");
         }
+    }
+
+    #[test]
+    fn metadata_rows_round_trip_and_refuse_what_is_ambiguous() {
+        let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let map = metadata_from_rows(
+            &strings(&["team", "limit", "", "nested"]),
+            &strings(&["checkout", "10", "", "{\"a\": [true]}"]),
+            &strings(&["text", "json", "text", "json"]),
+        )
+        .unwrap();
+        let expected =
+            serde_json::json!({"team": "checkout", "limit": 10, "nested": {"a": [true]}});
+        assert_eq!(serde_json::Value::Object(map.clone()), expected);
+        let rows = metadata_rows(Some(&map));
+        assert!(rows.contains(&("limit".into(), "10".into(), true)));
+        assert!(rows.contains(&("team".into(), "checkout".into(), false)));
+        let twice = metadata_from_rows(&strings(&["a", "a"]), &strings(&["1", "2"]), &[]);
+        assert!(twice.unwrap_err().contains("appears twice"));
+        let keyless = metadata_from_rows(&strings(&[""]), &strings(&["x"]), &[]);
+        assert!(keyless.unwrap_err().contains("has no key"));
+        let broken = metadata_from_rows(&strings(&["a"]), &strings(&["{"]), &strings(&["json"]));
+        assert!(broken.unwrap_err().contains("is not JSON"));
+        assert!(metadata_from_rows(&[], &[], &[]).unwrap().is_empty());
     }
 
     #[test]

@@ -18,8 +18,8 @@ mod snapshot;
 
 pub use change::Change;
 pub use dashboard::{
-    check_distribution, even_split, ConsoleResult, FlagDetail, FlagPatch, RuleDraft, SegmentChoice,
-    SegmentListing, SegmentSummary,
+    check_distribution, even_split, metadata_from_rows, metadata_rows, ConsoleResult, FlagDetail,
+    FlagPatch, RuleDraft, SegmentChoice, SegmentListing, SegmentSummary,
 };
 pub use enums::{
     ComparisonType, EvaluationReason, FlagType, MatchType, RolloutType, SegmentOperator,

@@ -190,14 +190,18 @@ fn SegmentConflict(
         |y: &UpdateSegment| MatchType::from_wire_name(&y.match_type).unwrap_or_default();
     let edited = |sent: &str, shown: &str| (sent != shown).then(|| sent.to_string());
     let rows = vec![
-        ("Name", current.name.clone(), yours.as_ref().and_then(|(y, s)| edited(&y.name, &s.name))),
         (
-            "Description",
+            "Name".to_string(),
+            current.name.clone(),
+            yours.as_ref().and_then(|(y, s)| edited(&y.name, &s.name)),
+        ),
+        (
+            "Description".to_string(),
             current.description.clone(),
             yours.as_ref().and_then(|(y, s)| edited(&y.description, &s.description)),
         ),
         (
-            "Match",
+            "Match".to_string(),
             label(current.match_type),
             yours
                 .as_ref()

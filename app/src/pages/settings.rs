@@ -199,9 +199,13 @@ fn NamespaceConflict(
 ) -> impl IntoView {
     let edited = |sent: &str, shown: &str| (sent != shown).then(|| sent.to_string());
     let rows = vec![
-        ("Name", current.name.clone(), yours.as_ref().and_then(|(y, s)| edited(&y.name, &s.name))),
         (
-            "Description",
+            "Name".to_string(),
+            current.name.clone(),
+            yours.as_ref().and_then(|(y, s)| edited(&y.name, &s.name)),
+        ),
+        (
+            "Description".to_string(),
             current.description.clone(),
             yours.as_ref().and_then(|(y, s)| edited(&y.description, &s.description)),
         ),

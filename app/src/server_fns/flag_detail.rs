@@ -32,8 +32,39 @@ pub async fn update_flag(
     #[server(default)] enabled: Option<bool>,
     #[server(default)] default_variant_id: Option<String>,
 ) -> Result<Flag, AppError> {
+    let patch = crate::domain::FlagPatch {
+        name,
+        description,
+        enabled,
+        default_variant_id,
+        metadata: None,
+        version,
+    };
+    super::with_status(crate::port::use_port()?.patch_flag(&namespace, &key, patch).await)
+}
+
+/// Replaces the flag's metadata with the rows of the form: `meta_keys[]`, `meta_values[]` and
+/// `meta_kinds[]` (`text`: the value is a string; `json`: it is JSON) are parallel lists; rows
+/// without a key and value are ignored. Guarded by the version the form was rendered with.
+#[server(prefix = "/ui", endpoint = "flags/metadata")]
+pub async fn save_metadata(
+    namespace: String,
+    key: String,
+    version: i64,
+    #[server(default)] meta_keys: Vec<String>,
+    #[server(default)] meta_values: Vec<String>,
+    #[server(default)] meta_kinds: Vec<String>,
+) -> Result<Flag, AppError> {
+    let metadata = match crate::domain::metadata_from_rows(&meta_keys, &meta_values, &meta_kinds) {
+        Ok(metadata) => metadata,
+        Err(reason) => {
+            return super::with_status(Err(AppError::Invalid(format!(
+                "invalid field metadata: {reason}"
+            ))))
+        }
+    };
     let patch =
-        crate::domain::FlagPatch { name, description, enabled, default_variant_id, version };
+        crate::domain::FlagPatch { metadata: Some(metadata), version, ..Default::default() };
     super::with_status(crate::port::use_port()?.patch_flag(&namespace, &key, patch).await)
 }
 

@@ -119,6 +119,7 @@ pub(super) fn MetadataEditor(place: Place, draft: Draft) -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 /// Someone saved the flag after this editor opened. Shows, per field, the value this editor

@@ -4,6 +4,7 @@
 //! rollouts. Every form is an `ActionForm` (plain POST without JavaScript); every delete
 //! asks for confirmation first.
 
+mod flag_metadata;
 mod metadata;
 mod rollouts;
 mod rules;
@@ -81,6 +82,7 @@ fn FlagView(detail: FlagDetail, draft: Draft) -> impl IntoView {
             <Toggle place=place.clone() enabled=flag.enabled version=flag.version />
         </div>
         <MetadataEditor place=place.clone() draft />
+        <flag_metadata::FlagMetadata flag=flag.clone() place=place.clone() />
         {body}
         <CopyFlagForm place=place.clone() namespaces=detail.namespaces.clone() />
         <DeleteFlagForm place version=flag.version />

@@ -52,6 +52,7 @@ pub(super) fn Rollouts(detail: FlagDetail) -> impl IntoView {
             })}
         </section>
     }
+    .into_any()
 }
 
 fn describe(rollout: &Rollout) -> String {

@@ -51,6 +51,7 @@ pub(super) fn DefaultVariant(flag: Flag) -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -85,6 +86,7 @@ pub(super) fn Rules(detail: FlagDetail) -> impl IntoView {
             </details>
         </section>
     }
+    .into_any()
 }
 
 /// `ids` with the item at `index` moved by `step` (−1 up, +1 down); None at the ends.

@@ -33,6 +33,7 @@ pub(super) fn Variants(flag: Flag) -> impl IntoView {
             </details>
         </section>
     }
+    .into_any()
 }
 
 #[component]
