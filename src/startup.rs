@@ -53,6 +53,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
         .merge(crate::api::router(state.service, settings.body_limit, settings.cache_poll.as_millis() as u64))
+        .layer(axum::middleware::map_response(refused_arguments_are_400))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
@@ -67,6 +68,22 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// A server function whose arguments do not parse is refused by the framework before our code
+/// runs, always with 500; the body says `Invalid` (see `AppError`), so it becomes the 400 it is.
+async fn refused_arguments_are_400(response: axum::response::Response) -> axum::response::Response {
+    if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if bytes.starts_with(b"{\"Invalid\"") {
+        parts.status = axum::http::StatusCode::BAD_REQUEST;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The router as served: trailing slashes are stripped before routing, as Flipt does.

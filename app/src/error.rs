@@ -36,6 +36,31 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // Arguments that do not parse (a hand-made request, a number field with text) are
+            // the caller's mistake, refused before any of our code runs.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::Invalid(value.to_string())
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unparsable_arguments_are_the_callers_mistake() {
+        let args = AppError::from_server_fn_error(ServerFnErrorErr::Args("invalid digit".into()));
+        assert!(
+            matches!(args, AppError::Invalid(ref m) if m.contains("invalid digit")),
+            "{args:?}"
+        );
+        let missing = AppError::from_server_fn_error(ServerFnErrorErr::MissingArg("key".into()));
+        assert!(matches!(missing, AppError::Invalid(_)), "{missing:?}");
+        let network = AppError::from_server_fn_error(ServerFnErrorErr::Request("refused".into()));
+        assert!(matches!(network, AppError::Transport(_)), "{network:?}");
     }
 }
