@@ -10,4 +10,4 @@ pub use forms::{
     after_success, failure_of, names_field, Confirm, ConfirmBox, FieldError, FormError, Refetch,
     ToastRegion, Toasts,
 };
-pub use stale::{merged, StaleEdit};
+pub use stale::{edit_row, merged, StaleEdit};

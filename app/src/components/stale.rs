@@ -50,6 +50,17 @@ pub fn StaleEdit(
     }
 }
 
+/// One row of [`StaleEdit`]: the field, its stored value now, and the edit when there is one
+/// (`sent` differs from what the form `shown`).
+pub fn edit_row(
+    field: &str,
+    now: &str,
+    edit: Option<(&str, &str)>,
+) -> (String, String, Option<String>) {
+    let yours = edit.and_then(|(sent, shown)| (sent != shown).then(|| sent.to_string()));
+    (field.to_string(), now.to_string(), yours)
+}
+
 /// A field of a re-applied edit: the edit where the person changed the field (it differs from
 /// what the form showed), otherwise the stored value, so nobody else's change is undone.
 pub fn merged(shown: &str, yours: &str, now: &str) -> String {
@@ -63,6 +74,14 @@ pub fn merged(shown: &str, yours: &str, now: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::merged;
+
+    #[test]
+    fn rows_show_an_edit_only_where_the_field_was_edited() {
+        use super::edit_row;
+        assert_eq!(edit_row("Name", "theirs", Some(("mine", "old"))).2.as_deref(), Some("mine"));
+        assert_eq!(edit_row("Name", "theirs", Some(("old", "old"))).2, None);
+        assert_eq!(edit_row("Name", "theirs", None), ("Name".into(), "theirs".into(), None));
+    }
 
     #[test]
     fn only_edited_fields_override_the_stored_ones() {

@@ -12,8 +12,8 @@ use super::{
 };
 use crate::{
     components::{
-        after_success, failure_of, merged, Confirm, ConfirmBox, ErrorPanel, FieldError, FormError,
-        StaleEdit,
+        after_success, edit_row, failure_of, merged, Confirm, ConfirmBox, ErrorPanel, FieldError,
+        FormError, StaleEdit,
     },
     domain::{MatchType, Segment, SegmentSummary},
     error::AppError,
@@ -188,25 +188,15 @@ fn SegmentConflict(
     let label = |m: MatchType| super::segments::match_label(m).to_string();
     let sent_match =
         |y: &UpdateSegment| MatchType::from_wire_name(&y.match_type).unwrap_or_default();
-    let edited = |sent: &str, shown: &str| (sent != shown).then(|| sent.to_string());
+    let matches = yours.as_ref().map(|(y, s)| (label(sent_match(y)), label(s.match_type)));
     let rows = vec![
-        (
-            "Name".to_string(),
-            current.name.clone(),
-            yours.as_ref().and_then(|(y, s)| edited(&y.name, &s.name)),
+        edit_row("Name", &current.name, yours.as_ref().map(|(y, s)| (&*y.name, &*s.name))),
+        edit_row(
+            "Description",
+            &current.description,
+            yours.as_ref().map(|(y, s)| (&*y.description, &*s.description)),
         ),
-        (
-            "Description".to_string(),
-            current.description.clone(),
-            yours.as_ref().and_then(|(y, s)| edited(&y.description, &s.description)),
-        ),
-        (
-            "Match".to_string(),
-            label(current.match_type),
-            yours
-                .as_ref()
-                .and_then(|(y, s)| (sent_match(y) != s.match_type).then(|| label(sent_match(y)))),
-        ),
+        edit_row("Match", &label(current.match_type), matches.as_ref().map(|(a, b)| (&**a, &**b))),
     ];
     let reapply = yours.map(|(yours, shown)| {
         let name = merged(&shown.name, &yours.name, &current.name);

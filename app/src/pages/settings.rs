@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::{merged, ErrorPanel, StaleEdit},
+    components::{edit_row, merged, ErrorPanel, StaleEdit},
     domain::Namespace,
     error::AppError,
     server_fns::{list_namespaces, CreateNamespace, DeleteNamespace, UpdateNamespace},
@@ -197,17 +197,12 @@ fn NamespaceConflict(
     yours: Option<(UpdateNamespace, Namespace)>,
     update: ServerAction<UpdateNamespace>,
 ) -> impl IntoView {
-    let edited = |sent: &str, shown: &str| (sent != shown).then(|| sent.to_string());
     let rows = vec![
-        (
-            "Name".to_string(),
-            current.name.clone(),
-            yours.as_ref().and_then(|(y, s)| edited(&y.name, &s.name)),
-        ),
-        (
-            "Description".to_string(),
-            current.description.clone(),
-            yours.as_ref().and_then(|(y, s)| edited(&y.description, &s.description)),
+        edit_row("Name", &current.name, yours.as_ref().map(|(y, s)| (&*y.name, &*s.name))),
+        edit_row(
+            "Description",
+            &current.description,
+            yours.as_ref().map(|(y, s)| (&*y.description, &*s.description)),
         ),
     ];
     let reapply = yours.map(|(yours, shown)| {
