@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen` pin in Cargo.toml
 SITE="$REPO/target/site"       # what `vexil serve` serves by default (site_root)
 WASM_FALLBACK="$REPO/../shared/toolchain/wasm32-std-1.95.0.tar.xz"
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> [%ss] %s\n' "$SECONDS" "$*"; }
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -78,6 +78,15 @@ PY
   step "installing ${PYTHON_PACKAGES[*]} into $PYTHON_CLIENTS"
   python3 -m venv "$PYTHON_CLIENTS"
   "$PYTHON_CLIENTS/bin/pip" install --quiet "${PYTHON_PACKAGES[@]}"
+}
+
+# The fault tests start a PostgreSQL cluster of their own (initdb + pg_ctl, never the
+# machine's server): they need the server binaries, not only the client.
+ensure_postgres_server_binaries() {
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then return; fi
+  step "installing PostgreSQL's server binaries from Debian"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql
 }
 
 # PostgreSQL must answer on 127.0.0.1:5432: its store tests fail rather than skip.

@@ -65,7 +65,7 @@ pub async fn import(settings: Settings, args: ImportArgs) -> anyhow::Result<()> 
             (text, false)
         }
     };
-    let documents = crate::document::parse(&text, json)?;
+    let documents = crate::document::parse_limited(&text, json, settings.document_max_depth)?;
     let mode = if args.replace {
         ImportMode::Replace
     } else if args.skip_existing {

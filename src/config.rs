@@ -5,9 +5,9 @@
 
 use std::{
     collections::BTreeMap,
-    fmt,
     net::SocketAddr,
     path::{Path, PathBuf},
+    time::Duration,
 };
 
 use clap::Args;
@@ -59,6 +59,30 @@ pub struct SettingArgs {
     /// Days after which automatic snapshots are pruned (the newest is always kept) [default: 30]
     #[arg(long, env = "VEXIL_SNAPSHOT_MAX_AGE_DAYS", value_name = "DAYS", global = true)]
     pub snapshot_max_age_days: Option<String>,
+
+    /// Longest wait, in milliseconds, for a database connection; past it, writes and management
+    /// reads answer 503 with Retry-After and evaluations serve their last snapshot [default: 2000]
+    #[arg(long, env = "VEXIL_DATABASE_ACQUIRE_TIMEOUT_MS", value_name = "MS", global = true)]
+    pub database_acquire_timeout_ms: Option<String>,
+
+    /// Milliseconds a client has to send a request's headers before its connection is closed
+    /// [default: 10000]
+    #[arg(long, env = "VEXIL_HTTP_HEADER_TIMEOUT_MS", value_name = "MS", global = true)]
+    pub http_header_timeout_ms: Option<String>,
+
+    /// Milliseconds a client has to send a whole request body; a slower body gets 408
+    /// [default: 30000]
+    #[arg(long, env = "VEXIL_HTTP_BODY_TIMEOUT_MS", value_name = "MS", global = true)]
+    pub http_body_timeout_ms: Option<String>,
+
+    /// Most client connections served at once; further ones wait to be accepted [default: 4096]
+    #[arg(long, env = "VEXIL_HTTP_MAX_CONNECTIONS", value_name = "N", global = true)]
+    pub http_max_connections: Option<String>,
+
+    /// Deepest nesting of lists and maps accepted in an imported YAML or JSON document, checked
+    /// before parsing [default: 64]
+    #[arg(long, env = "VEXIL_DOCUMENT_MAX_DEPTH", value_name = "N", global = true)]
+    pub document_max_depth: Option<String>,
 }
 
 /// The validated configuration.
@@ -69,14 +93,26 @@ pub struct Settings {
     pub log: LogSettings,
     pub site_root: PathBuf,
     pub body_limit: usize,
-    pub cache_poll: std::time::Duration,
+    pub cache_poll: Duration,
     pub retention: crate::service::Retention,
+    pub http: HttpLimits,
+    pub document_max_depth: usize,
 }
 
 #[derive(Debug, Clone)]
 pub struct DatabaseSettings {
     pub url: DatabaseUrl,
     pub max_connections: u32,
+    /// How long a request waits for a pooled connection before the database counts as down.
+    pub acquire_timeout: Duration,
+}
+
+/// What one client connection may cost the server.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpLimits {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -93,53 +129,6 @@ pub enum LogFormat {
 
 /// The default SQLite location; its directory is the only one Vexil creates on its own.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/vexil.db";
-
-/// A database URL whose password never reaches a log line or an error message.
-#[derive(Clone, PartialEq, Eq)]
-pub struct DatabaseUrl(String);
-
-impl DatabaseUrl {
-    /// The URL with its secret, for the driver only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.0.starts_with("postgres://") || self.0.starts_with("postgresql://")
-    }
-
-    pub fn is_default(&self) -> bool {
-        self.0 == DEFAULT_DATABASE_URL
-    }
-}
-
-impl fmt::Display for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // scheme://user:secret@host → scheme://user:***@host
-        match (self.0.find("://"), self.0.rfind('@')) {
-            (Some(scheme_end), Some(at)) if at > scheme_end => {
-                let userinfo = &self.0[scheme_end + 3..at];
-                match userinfo.find(':') {
-                    Some(colon) => write!(
-                        f,
-                        "{}{}:***{}",
-                        &self.0[..scheme_end + 3],
-                        &userinfo[..colon],
-                        &self.0[at..]
-                    ),
-                    None => f.write_str(&self.0),
-                }
-            }
-            _ => f.write_str(&self.0),
-        }
-    }
-}
-
-impl fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DatabaseUrl({self})")
-    }
-}
 
 /// A configuration problem, always naming the setting it is about.
 #[derive(Debug, thiserror::Error)]
@@ -172,6 +161,15 @@ const SPECS: &[Spec] = &[
     Spec { key: "cache_poll_ms", env: "VEXIL_CACHE_POLL_MS", default: "1000" },
     Spec { key: "snapshot_keep", env: "VEXIL_SNAPSHOT_KEEP", default: "20" },
     Spec { key: "snapshot_max_age_days", env: "VEXIL_SNAPSHOT_MAX_AGE_DAYS", default: "30" },
+    Spec {
+        key: "database_acquire_timeout_ms",
+        env: "VEXIL_DATABASE_ACQUIRE_TIMEOUT_MS",
+        default: "2000",
+    },
+    Spec { key: "http_header_timeout_ms", env: "VEXIL_HTTP_HEADER_TIMEOUT_MS", default: "10000" },
+    Spec { key: "http_body_timeout_ms", env: "VEXIL_HTTP_BODY_TIMEOUT_MS", default: "30000" },
+    Spec { key: "http_max_connections", env: "VEXIL_HTTP_MAX_CONNECTIONS", default: "4096" },
+    Spec { key: "document_max_depth", env: "VEXIL_DOCUMENT_MAX_DEPTH", default: "64" },
 ];
 
 /// Environment variables that are not settings but are still ours to read.
@@ -196,6 +194,11 @@ impl Settings {
             &args.cache_poll_ms,
             &args.snapshot_keep,
             &args.snapshot_max_age_days,
+            &args.database_acquire_timeout_ms,
+            &args.http_header_timeout_ms,
+            &args.http_body_timeout_ms,
+            &args.http_max_connections,
+            &args.document_max_depth,
         ];
         let raw: Vec<String> = SPECS
             .iter()
@@ -253,11 +256,24 @@ impl Settings {
             Ok(_) => return Err(invalid(6, "must be at least 1024".into())),
             Err(e) => return Err(invalid(6, e.to_string())),
         };
-        let cache_poll = match raw[7].parse::<u64>() {
-            Ok(ms) if (50..=60_000).contains(&ms) => std::time::Duration::from_millis(ms),
-            Ok(_) => return Err(invalid(7, "must be between 50 and 60000".into())),
-            Err(e) => return Err(invalid(7, e.to_string())),
+        // A whole number within `range`, or an error naming setting `index`.
+        let within =
+            |index: usize, range: std::ops::RangeInclusive<u64>| match raw[index].parse::<u64>() {
+                Ok(n) if range.contains(&n) => Ok(n),
+                Ok(_) => Err(invalid(
+                    index,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                )),
+                Err(e) => Err(invalid(index, e.to_string())),
+            };
+        let cache_poll = Duration::from_millis(within(7, 50..=60_000)?);
+        let acquire_timeout = Duration::from_millis(within(10, 50..=600_000)?);
+        let http = HttpLimits {
+            header_timeout: Duration::from_millis(within(11, 100..=600_000)?),
+            body_timeout: Duration::from_millis(within(12, 100..=3_600_000)?),
+            max_connections: within(13, 1..=1_000_000)? as usize,
         };
+        let document_max_depth = within(14, 4..=10_000)? as usize;
         let keep = match raw[8].parse::<i64>() {
             Ok(n) if n >= 1 => n,
             Ok(_) => return Err(invalid(8, "must be at least 1".into())),
@@ -268,18 +284,18 @@ impl Settings {
             Ok(_) => return Err(invalid(9, "must be at least 1".into())),
             Err(e) => return Err(invalid(9, e.to_string())),
         };
-        let retention = crate::service::Retention {
-            keep,
-            max_age: std::time::Duration::from_secs(days * 24 * 3600),
-        };
+        let retention =
+            crate::service::Retention { keep, max_age: Duration::from_secs(days * 24 * 3600) };
         Ok(Settings {
             listen,
-            database: DatabaseSettings { url, max_connections },
+            database: DatabaseSettings { url, max_connections, acquire_timeout },
             log: LogSettings { filter, format },
             site_root: PathBuf::from(&raw[5]),
             body_limit,
             cache_poll,
             retention,
+            http,
+            document_max_depth,
         })
     }
 }
@@ -345,6 +361,10 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
     }
     Ok(out)
 }
+
+mod url;
+
+pub use url::DatabaseUrl;
 
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use app::{port::Port, shell, App};
-use axum::{body::Body, extract::FromRef, http::Request, Router};
+use axum::{extract::FromRef, http::Request, Router};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::Layer;
@@ -52,8 +52,20 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
-        .merge(crate::api::router(state.service, settings.body_limit, settings.cache_poll.as_millis() as u64))
+        .merge(crate::api::router(state.service, settings.cache_poll.as_millis() as u64))
         .layer(axum::middleware::map_response(refused_arguments_are_400))
+        .layer(axum::middleware::from_fn(stale_answers_are_marked))
+        // Every route that reads a body (REST, uploads, server functions) has the same size
+        // and time limits, refused with Flipt's JSON body however the handler took it.
+        // axum's own 2 MiB default for extractors would undercut `body_limit`.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            body::BodyLimits {
+                max_bytes: settings.body_limit,
+                deadline: settings.http.body_timeout,
+            },
+            body::guard,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
@@ -86,6 +98,23 @@ async fn refused_arguments_are_400(response: axum::response::Response) -> axum::
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// The response header that carries, in milliseconds, how long ago the database last confirmed
+/// the snapshot an answer came from; present only on answers given in degraded mode.
+pub const STALE_HEADER: &str = "x-vexil-stale-ms";
+
+async fn stale_answers_are_marked(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (mut response, stale) = crate::cache::stale::tracked(next.run(request)).await;
+    if let Some(age) = stale {
+        response
+            .headers_mut()
+            .insert(STALE_HEADER, axum::http::HeaderValue::from(age.as_millis() as u64));
+    }
+    response
+}
+
 /// The router as served: trailing slashes are stripped before routing, as Flipt does.
 pub fn normalized(router: Router) -> NormalizePath<Router> {
     NormalizePathLayer::trim_trailing_slash().layer(router)
@@ -112,7 +141,11 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
 /// `vexil serve`: runs until SIGINT or SIGTERM, then drains in-flight requests.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
-    let service = Arc::new(Service::new(store.clone()).with_retention(settings.retention));
+    let service = Arc::new(
+        Service::new(store.clone())
+            .with_retention(settings.retention)
+            .with_document_max_depth(settings.document_max_depth),
+    );
     let postgres_url =
         settings.database.url.is_postgres().then(|| settings.database.url.expose().to_string());
     crate::cache::replicas::spawn(
@@ -128,9 +161,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .with_context(|| format!("listen (VEXIL_LISTEN) {}", settings.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, database = %settings.database.url, site_root = %settings.site_root.display(), "vexil listening");
-    axum::serve(listener, axum::ServiceExt::<Request<Body>>::into_make_service(app))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    http::serve(listener, app, settings.http, shutdown_signal()).await;
     store.close().await;
     tracing::info!("vexil stopped cleanly");
     Ok(())
@@ -159,6 +190,9 @@ async fn shutdown_signal() {
         () = terminate => tracing::info!("SIGTERM received, shutting down"),
     }
 }
+
+mod body;
+mod http;
 
 #[cfg(test)]
 mod tests;

@@ -24,6 +24,13 @@ pub enum AppError {
         /// The object as stored now, so the caller can show what changed.
         current: serde_json::Value,
     },
+    /// The database cannot work now (down, or did not answer in time); nothing was
+    /// acknowledged, and the same request may succeed shortly (HTTP 503 with Retry-After).
+    #[error("{0}")]
+    Unavailable(String),
+    /// The database's disk is full; nothing was stored (HTTP 507).
+    #[error("{0}")]
+    StorageFull(String),
     /// The server could not do its part; details are in the server log (HTTP 500).
     #[error("internal error: {0}")]
     Internal(String),

@@ -8,6 +8,16 @@ use axum::{
 };
 use serde_json::json;
 
+/// What a client is told to wait before retrying when the database cannot answer: about one
+/// health-check round, short enough that an SDK's retry lands soon after recovery.
+const RETRY_AFTER_SECONDS: &str = "2";
+
+/// Flipt's error body with a gRPC `code` and an HTTP `status`, for refusals made outside the
+/// service (body limits, timeouts).
+pub fn error_response(status: StatusCode, code: u16, message: &str) -> Response {
+    (status, Json(json!({"code": code, "message": message, "details": []}))).into_response()
+}
+
 /// An error rendered the way Flipt renders it (reference §2.2).
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
@@ -25,6 +35,8 @@ impl ApiError {
             AppError::Invalid(_) => (3, StatusCode::BAD_REQUEST),
             AppError::NotFound(_) => (5, StatusCode::NOT_FOUND),
             AppError::Conflict { .. } => (10, StatusCode::CONFLICT),
+            AppError::Unavailable(_) => (14, StatusCode::SERVICE_UNAVAILABLE),
+            AppError::StorageFull(_) => (8, StatusCode::INSUFFICIENT_STORAGE),
             AppError::Internal(_) | AppError::Transport(_) => {
                 (13, StatusCode::INTERNAL_SERVER_ERROR)
             }
@@ -39,13 +51,23 @@ impl IntoResponse for ApiError {
             AppError::Invalid(m)
             | AppError::NotFound(m)
             | AppError::Internal(m)
+            | AppError::Unavailable(m)
+            | AppError::StorageFull(m)
             | AppError::Transport(m) => (m, json!([])),
             // The stored object rides along so the caller can show what changed and retry.
             AppError::Conflict { message, current_version, current } => {
                 (message, json!([{"currentVersion": current_version, "current": current}]))
             }
         };
-        (status, Json(json!({"code": code, "message": message, "details": details})))
-            .into_response()
+        let mut response =
+            (status, Json(json!({"code": code, "message": message, "details": details})))
+                .into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::INSUFFICIENT_STORAGE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }

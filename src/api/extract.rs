@@ -14,7 +14,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 
 use super::ApiError;
-use crate::service::decode_token;
+use crate::{document::has_nul, service::decode_token};
 
 /// A JSON body, whatever the Content-Type says.
 pub struct Body<T>(pub T);
@@ -48,31 +48,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
-/// Whether any string (or object key) in `value` contains a NUL character.
-pub fn has_nul(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::String(text) => text.contains('\0'),
-        serde_json::Value::Array(items) => items.iter().any(has_nul),
-        serde_json::Value::Object(fields) => {
-            fields.iter().any(|(key, value)| key.contains('\0') || has_nul(value))
-        }
-        _ => false,
-    }
-}
-
 /// NUL characters are refused everywhere: PostgreSQL cannot store them, and a value SQLite
 /// accepted could not move to PostgreSQL.
 pub fn nul_refused() -> AppError {
     AppError::Invalid("text values must not contain NUL characters (U+0000)".into())
 }
 
-fn too_large() -> Response {
-    let body = serde_json::json!({
-        "code": 8,
-        "message": "request body is larger than the server's limit (body_limit)",
-        "details": []
-    });
-    (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()
+/// 413 with Flipt's body (gRPC ResourceExhausted), wherever the limit was hit.
+pub fn too_large() -> Response {
+    super::error::error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        8,
+        "request body is larger than the server's limit (body_limit)",
+    )
 }
 
 /// The version named by `If-Match` (`"3"`, `W/"3"` or `3`), if the header is present.

@@ -1,4 +1,5 @@
-//! `GET /health`: Flipt's gRPC health bridge answer, backed by a real database round trip.
+//! `GET /health`: Flipt's gRPC health bridge answer, backed by a real database round trip
+//! that waits no longer than the database acquire timeout.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use crate::service::Service;
 
 /// `{"status":"SERVING"}` while the database answers; 503 `NOT_SERVING` otherwise.
 pub async fn health(State(service): State<Arc<Service>>) -> (StatusCode, Json<Value>) {
-    match sqlx::query("SELECT 1").execute(service.store().reader()).await {
+    match service.store().ping().await {
         Ok(_) => (StatusCode::OK, Json(json!({"status": "SERVING"}))),
         Err(error) => {
             tracing::warn!(%error, "health check: database unreachable");

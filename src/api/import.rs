@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::{extract::Params, ApiError};
 use crate::{
-    document::parse,
+    document::parse_limited,
     service::{ImportMode, Service},
 };
 
@@ -35,7 +35,8 @@ pub async fn import(
     let dry_run = params.flag("dryRun");
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::Invalid("the document is not UTF-8".into()))?;
-    let documents = parse(text, params.get("format") == Some("json"))
+    let json = params.get("format") == Some("json");
+    let documents = parse_limited(text, json, service.document_max_depth())
         .map_err(|e| AppError::Invalid(e.to_string()))?;
     let summaries = service.import(&documents, mode, dry_run).await?;
     Ok(Json(json!({"dryRun": dry_run, "namespaces": summaries})))

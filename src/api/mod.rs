@@ -31,15 +31,14 @@ use axum::{
     routing::{get, put},
     Router,
 };
-use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::service::Service;
 
-pub use error::ApiError;
-pub use extract::has_nul;
+pub use error::{error_response, ApiError};
+pub use extract::too_large;
 
 /// Routes of the REST API; merged into the application router by `startup`.
-pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router {
+pub fn router(service: Arc<Service>, poll_ms: u64) -> Router {
     let ofrep = Router::new()
         .route("/ofrep/v1/configuration", get(ofrep::configuration))
         .route("/ofrep/v1/evaluate/flags", axum::routing::post(ofrep::bulk))
@@ -73,7 +72,6 @@ pub fn router(service: Arc<Service>, body_limit: usize, poll_ms: u64) -> Router 
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         .with_state(service)
         .merge(ofrep)
-        .layer(RequestBodyLimitLayer::new(body_limit))
 }
 
 /// Flags, segments and their children, relative to a namespace.

@@ -94,6 +94,7 @@ async fn evaluate(
 ) -> Result<Value, (StatusCode, &'static str, String)> {
     let failed = |error: AppError| match error {
         AppError::NotFound(m) => (StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", m),
+        AppError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "GENERAL", m),
         other => (StatusCode::INTERNAL_SERVER_ERROR, "GENERAL", other.to_string()),
     };
     let key = request.flag_key.clone();

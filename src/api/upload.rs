@@ -10,7 +10,7 @@ use axum::{
 };
 
 use super::import::mode;
-use crate::{document::parse, service::Service};
+use crate::{document::parse_limited, service::Service};
 
 fn back(key: &str, message: &str) -> Redirect {
     let encoded = app::url::encode_component(message);
@@ -46,7 +46,7 @@ pub async fn upload(State(service): State<Arc<Service>>, mut form: Multipart) ->
         Ok(mode) => mode,
         Err(e) => return back("import_error", &e.to_string()),
     };
-    let documents = match parse(&text, json) {
+    let documents = match parse_limited(&text, json, service.document_max_depth()) {
         Ok(documents) => documents,
         Err(e) => return back("import_error", &e.to_string()),
     };

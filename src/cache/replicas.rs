@@ -27,7 +27,7 @@ async fn poll(cache: Arc<Cache>, store: Store, interval: Duration) {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        match store.namespace_versions().await {
+        match store.observed(store.namespace_versions().await) {
             Ok(versions) => cache.reconcile(&versions),
             Err(error) => tracing::warn!(%error, "cache poll: cannot read namespace versions"),
         }

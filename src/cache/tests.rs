@@ -62,7 +62,7 @@ async fn the_poll_drops_snapshots_that_differ_from_the_store(db: &TestDb) {
     crate::store::namespaces::bump_data_version(&mut tx, "default").await.unwrap();
     tx.commit().await.unwrap();
     cache.reconcile(&db.store.namespace_versions().await.unwrap());
-    assert!(cache.is_empty());
+    assert!(cache.is_empty(), "the superseded snapshot is no longer current");
     assert_eq!(cache.get("default").await.unwrap().version, 2);
     cache.reconcile(&std::collections::HashMap::new());
     assert!(cache.is_empty(), "a namespace gone from the store is forgotten");

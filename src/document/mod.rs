@@ -2,11 +2,25 @@
 //! `flipt export` writes it and `flipt import` reads it. Export writes version 1.4 with empty
 //! fields left out, variant keys instead of ids, and segment references by key.
 
+mod depth;
 mod export;
 mod parse;
 
 pub use export::{export, to_yaml_stream};
-pub use parse::{parse, ParseError};
+pub use parse::{parse, parse_limited, ParseError, DEFAULT_MAX_DEPTH};
+
+/// Whether any string (or object key) in `value` contains a NUL character: PostgreSQL cannot
+/// store them, so documents and request bodies alike refuse them.
+pub fn has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(has_nul),
+        serde_json::Value::Object(fields) => {
+            fields.iter().any(|(key, value)| key.contains('\0') || has_nul(value))
+        }
+        _ => false,
+    }
+}
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -21,6 +21,24 @@ pub struct ParseError(pub String);
 /// file may use: `type` and `rollouts` need 1.1, rollout `segment.keys` 1.2, variant `default`
 /// 1.3.
 pub fn parse(text: &str, json: bool) -> Result<Vec<Document>, ParseError> {
+    parse_limited(text, json, DEFAULT_MAX_DEPTH)
+}
+
+/// The default of `document_max_depth`: Flipt's own documents nest about 10 deep.
+pub const DEFAULT_MAX_DEPTH: usize = 64;
+
+/// [`parse`], refusing before any parsing a text that nests deeper than `max_depth`.
+pub fn parse_limited(
+    text: &str,
+    json: bool,
+    max_depth: usize,
+) -> Result<Vec<Document>, ParseError> {
+    if let Err(line) = super::depth::check(text, max_depth) {
+        return Err(ParseError(format!(
+            "line {line}: the document nests deeper than {max_depth} levels \
+             (document_max_depth); nothing was imported"
+        )));
+    }
     let documents = if json { parse_json(text)? } else { parse_yaml(text)? };
     let Some(first) = documents.first() else {
         return Ok(documents);
@@ -30,7 +48,7 @@ pub fn parse(text: &str, json: bool) -> Result<Vec<Document>, ParseError> {
     for (index, document) in documents.iter().enumerate() {
         check_fields(index + 1, document, file_version)?;
         let value = serde_json::to_value(document).map_err(|e| ParseError(e.to_string()))?;
-        if crate::api::has_nul(&value) {
+        if super::has_nul(&value) {
             return Err(ParseError(format!(
                 "document {}: text values must not contain NUL characters (U+0000)",
                 index + 1
@@ -214,7 +232,7 @@ mod properties {
             let yaml = to_yaml_stream(&documents).unwrap();
             let json: Vec<String> = documents.iter().map(|d| serde_json::to_string(d).unwrap()).collect();
             let json = json.join("\n");
-            if crate::api::has_nul(&serde_json::to_value(&documents).unwrap()) {
+            if crate::document::has_nul(&serde_json::to_value(&documents).unwrap()) {
                 for (text, is_json) in [(&yaml, false), (&json, true)] {
                     let error = parse(text, is_json).unwrap_err().to_string();
                     prop_assert!(error.contains("NUL characters"), "{}", error);

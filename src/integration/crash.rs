@@ -5,51 +5,17 @@
 //! `CRASH_ROUNDS` (default 3) makes longer runs.
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use serde_json::{json, Value};
 
 mod common;
 
-use common::free_port;
+use common::{free_port, start, vexil};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vexil");
 const CLIENTS: usize = 6;
-
-fn vexil(url: &str, args: &[&str], port: u16) -> Command {
-    let mut command = Command::new(BIN);
-    command.args(args);
-    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("VEXIL_")) {
-        command.env_remove(name);
-    }
-    command
-        .env("VEXIL_LISTEN", format!("127.0.0.1:{port}"))
-        .env("VEXIL_DATABASE_URL", url)
-        .env("VEXIL_LOG_LEVEL", "warn")
-        .stdout(Stdio::null());
-    command
-}
-
-/// Starts the server and waits for /health; returns it and how long that took.
-async fn start(client: &reqwest::Client, url: &str, port: u16) -> (Child, Duration) {
-    let started = Instant::now();
-    let mut child = vexil(url, &["serve"], port).stderr(Stdio::inherit()).spawn().expect("start");
-    let deadline = started + Duration::from_secs(60);
-    loop {
-        let health = client.get(format!("http://127.0.0.1:{port}/health")).send().await;
-        if health.is_ok_and(|r| r.status().is_success()) {
-            return (child, started.elapsed());
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("vexil exited with {status} instead of starting");
-        }
-        assert!(Instant::now() < deadline, "vexil did not become healthy within 60 s");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
 
 /// What clients were told succeeded: flag keys, and (flag, variant) pairs.
 #[derive(Default)]

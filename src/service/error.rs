@@ -6,13 +6,34 @@ use serde::Serialize;
 use crate::store::StoreError;
 
 /// Logs a store failure with its detail and returns an error that reveals none of it; a text
-/// the database cannot store (a NUL character, on PostgreSQL) is the caller's error instead.
+/// the database cannot store (a NUL character, on PostgreSQL) is the caller's error instead,
+/// and a database that cannot work now (a full disk, an outage) says so, so that people and
+/// SDKs know to retry rather than report a bug.
 pub fn internal(error: StoreError) -> AppError {
-    if matches!(error, StoreError::Unrepresentable) {
-        return AppError::Invalid("text values must not contain NUL characters (U+0000)".into());
+    match error {
+        StoreError::Unrepresentable => {
+            AppError::Invalid("text values must not contain NUL characters (U+0000)".into())
+        }
+        StoreError::DiskFull(detail) => {
+            tracing::error!(%detail, "database disk full; write refused");
+            AppError::StorageFull(
+                "the database disk is full: nothing was stored; free space on the database's \
+                 filesystem and retry"
+                    .into(),
+            )
+        }
+        StoreError::Unavailable(detail) => {
+            tracing::warn!(%detail, "database unavailable; request refused");
+            AppError::Unavailable(
+                "the database is unavailable: the request was not carried out; retry shortly"
+                    .into(),
+            )
+        }
+        other => {
+            tracing::error!(error = %other, "store operation failed");
+            AppError::Internal("the database could not complete the request".into())
+        }
     }
-    tracing::error!(error = %error, "store operation failed");
-    AppError::Internal("the database could not complete the request".into())
 }
 
 /// `flag "ns/key" not found`.

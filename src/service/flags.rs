@@ -78,7 +78,7 @@ impl Service {
             _ => flags::FlagOrder::Key,
         };
         let page = query.page.clamp(0, i64::MAX / FLAG_PAGE_SIZE - 1);
-        let mut tx = self.store.reader().begin().await.map_err(|e| internal(e.into()))?;
+        let mut tx = self.store.read_tx().await.map_err(internal)?;
         let data_version = namespaces::get(&mut *tx, namespace)
             .await
             .map_err(internal)?
@@ -97,7 +97,7 @@ impl Service {
         .map_err(internal)?;
         let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
         let variants = flags::variants_of(&mut tx, namespace, &keys).await.map_err(internal)?;
-        tx.commit().await.map_err(|e| internal(e.into()))?;
+        tx.commit().await.map_err(internal)?;
         Ok(FlagListing {
             flags: flags::assemble(rows, variants),
             total,

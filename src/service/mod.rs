@@ -40,12 +40,30 @@ pub struct Service {
     cache: Arc<Cache>,
     metrics: Arc<metrics::Metrics>,
     retention: Retention,
+    document_max_depth: usize,
 }
 
 impl Service {
     pub fn new(store: Store) -> Self {
         let cache = Arc::new(Cache::new(store.clone()));
-        Service { store, cache, metrics: Arc::default(), retention: Retention::default() }
+        Service {
+            store,
+            cache,
+            metrics: Arc::default(),
+            retention: Retention::default(),
+            document_max_depth: crate::document::DEFAULT_MAX_DEPTH,
+        }
+    }
+
+    /// The same service refusing imported documents nested deeper than `depth`.
+    pub fn with_document_max_depth(mut self, depth: usize) -> Self {
+        self.document_max_depth = depth;
+        self
+    }
+
+    /// How deeply an imported document may nest (`document_max_depth`).
+    pub fn document_max_depth(&self) -> usize {
+        self.document_max_depth
     }
 
     /// The same service with another snapshot retention.
@@ -70,8 +88,13 @@ impl Service {
             ),
             (
                 "vexil_cache_invalidations_total",
-                "Snapshots dropped as stale.",
+                "Snapshots superseded by a newer data version.",
                 c.invalidations.load(Relaxed),
+            ),
+            (
+                "vexil_cache_stale_served_total",
+                "Evaluations answered from a stale snapshot because the database could not be read.",
+                c.stale_served.load(Relaxed),
             ),
         ] {
             let labels = if name.starts_with("flipt_") {
@@ -83,7 +106,33 @@ impl Service {
                 "# HELP {name} {help}\n# TYPE {name} counter\n{name}{labels} {value}\n"
             ));
         }
+        self.render_degraded(&mut out);
         out
+    }
+
+    /// The gauges of degraded mode: is the database answering, and how stale is the cache.
+    fn render_degraded(&self, out: &mut String) {
+        let down = self.store.health().down_for();
+        let gauges = [
+            (
+                "vexil_database_up",
+                "1 while the database answers, 0 in degraded mode.",
+                if down.is_some() { 0.0 } else { 1.0 },
+            ),
+            (
+                "vexil_database_down_seconds",
+                "How long the database has not answered (0 while it does).",
+                down.unwrap_or_default().as_secs_f64(),
+            ),
+            (
+                "vexil_cache_staleness_seconds",
+                "Age of the oldest cached snapshot known to be superseded (0 when all are current).",
+                self.cache.staleness().as_secs_f64(),
+            ),
+        ];
+        for (name, help, value) in gauges {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"));
+        }
     }
 
     /// The evaluation cache this service keeps fresh.
@@ -108,7 +157,7 @@ impl Service {
             .map_err(internal)?
             .ok_or_else(|| error::not_found("namespace", namespace))?;
         self.store.notify(&mut tx, namespace, version).await.map_err(internal)?;
-        tx.commit().await.map_err(|e| internal(e.into()))?;
+        tx.commit().await.map_err(internal)?;
         self.cache.invalidate(namespace, version);
         Ok(version)
     }

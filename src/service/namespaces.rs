@@ -47,7 +47,7 @@ impl Service {
         let created = Namespace::from(row);
         self.record(&mut tx, &input.key, "namespace", &input.key, "created", None, snap(&created))
             .await?;
-        tx.commit().await.map_err(|e| internal(e.into()))?;
+        tx.commit().await.map_err(internal)?;
         // A namespace of this key may have existed before: nothing cached about it still holds.
         self.cache.forget(&input.key);
         Ok(created)
@@ -83,7 +83,7 @@ impl Service {
                 let before = before.as_ref().and_then(snap);
                 self.record(&mut tx, key, "namespace", key, "updated", before, snap(&after))
                     .await?;
-                tx.commit().await.map_err(|e| internal(e.into()))?;
+                tx.commit().await.map_err(internal)?;
                 Ok(after)
             }
             Updated::Stale(current) => {
@@ -135,7 +135,7 @@ impl Service {
                 None => not_found("namespace", key),
             });
         }
-        tx.commit().await.map_err(|e| internal(e.into()))?;
+        tx.commit().await.map_err(internal)?;
         self.cache.forget(key);
         Ok(())
     }

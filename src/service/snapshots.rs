@@ -97,7 +97,7 @@ impl Service {
             .snapshot_in(&mut tx, namespace, reason, false)
             .await?
             .ok_or_else(|| not_found("namespace", namespace))?;
-        tx.commit().await.map_err(|e| internal(e.into()))?;
+        tx.commit().await.map_err(internal)?;
         Ok(info)
     }
 

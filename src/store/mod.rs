@@ -3,14 +3,17 @@
 //! One set of queries serves SQLite and PostgreSQL through `sqlx::Any` (see
 //! `migrations/README.md` for the column conventions that make that possible). Reads use a
 //! pool; writes go through [`Store::begin`] so that every write is one transaction owned by the
-//! service. On SQLite, writes share a single connection, which serialises writers without
-//! "database is locked" failures while readers proceed under WAL.
+//! service ([`Tx`] explains why the store, not sqlx, runs BEGIN and COMMIT). On SQLite, writes
+//! share a single connection, which serialises writers without "database is locked" failures
+//! while readers proceed under WAL. Waiting for a connection is bounded
+//! (`database_acquire_timeout_ms`), so an unreachable database fails requests fast.
 
 pub mod changes;
 mod clock;
 pub mod dump;
 mod error;
 pub mod flags;
+mod health;
 pub mod integrity;
 pub mod namespaces;
 pub mod rollouts;
@@ -19,18 +22,21 @@ pub mod segments;
 pub mod snapshot;
 pub mod snapshots;
 mod sql;
+mod tx;
 
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc};
 
-use sqlx::{
-    any::AnyPoolOptions, migrate::Migrator, Any, AnyConnection, AnyPool, Connection, Executor,
-    Transaction,
-};
+use sqlx::{any::AnyPoolOptions, migrate::Migrator, AnyConnection, AnyPool, Connection, Executor};
 
 pub use clock::{format_timestamp, now_nanos};
 pub use error::StoreError;
+pub use health::Health;
+pub use tx::Tx;
 
 use crate::config::DatabaseSettings;
+
+/// How long a health probe waits while the database is known to be down.
+const DOWN_PROBE: std::time::Duration = std::time::Duration::from_millis(500);
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("src/store/migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("src/store/migrations/postgres");
@@ -42,15 +48,13 @@ pub enum Backend {
     Postgres,
 }
 
-/// A write transaction; commit it or drop it to roll back.
-pub type Tx = Transaction<'static, Any>;
-
 /// Connection pools for reads and writes.
 #[derive(Clone, Debug)]
 pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    health: Arc<Health>,
 }
 
 impl Store {
@@ -67,22 +71,29 @@ impl Store {
         }
         AnyConnection::connect(&probe_url).await.map_err(StoreError::connect)?.close().await.ok();
         if url.is_postgres() {
-            let pool = pool_options(settings.max_connections, Backend::Postgres)
+            let pool = pool_options(settings, settings.max_connections, Backend::Postgres)
                 .connect(url.expose())
                 .await
                 .map_err(StoreError::connect)?;
-            return Ok(Store { read: pool.clone(), write: pool, backend: Backend::Postgres });
+            return Ok(Store {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+                health: Arc::default(),
+            });
         }
         let raw = probe_url;
-        let write =
-            pool_options(1, Backend::Sqlite).connect(&raw).await.map_err(StoreError::connect)?;
-        // WAL lets readers run while the single writer commits; it is stored in the file.
-        write.execute("PRAGMA journal_mode = WAL").await.map_err(StoreError::connect)?;
-        let read = pool_options(settings.max_connections, Backend::Sqlite)
+        let write = pool_options(settings, 1, Backend::Sqlite)
             .connect(&raw)
             .await
             .map_err(StoreError::connect)?;
-        Ok(Store { read, write, backend: Backend::Sqlite })
+        // WAL lets readers run while the single writer commits; it is stored in the file.
+        write.execute("PRAGMA journal_mode = WAL").await.map_err(StoreError::connect)?;
+        let read = pool_options(settings, settings.max_connections, Backend::Sqlite)
+            .connect(&raw)
+            .await
+            .map_err(StoreError::connect)?;
+        Ok(Store { read, write, backend: Backend::Sqlite, health: Arc::default() })
     }
 
     /// Applies the embedded migrations that this database has not seen yet.
@@ -109,9 +120,51 @@ impl Store {
         &self.write
     }
 
-    /// Starts a write transaction.
+    /// Starts a write transaction. On SQLite it takes the write lock at once (IMMEDIATE), so a
+    /// writer in another process makes it wait here rather than fail halfway.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(self.write.begin().await?)
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        self.observed(Tx::begin(&self.write, begin).await)
+    }
+
+    /// Starts a read-only transaction on the read pool: every query in it sees one state.
+    pub async fn read_tx(&self) -> Result<Tx, StoreError> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        self.observed(Tx::begin(&self.read, begin).await)
+    }
+
+    /// One round trip to the database (health checks), bounded by the acquire timeout even
+    /// when a connection is had and the server behind it hangs. Once the database is known to
+    /// be down the bound is short: the answer is expected, and a recovery should show at once.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let acquire = self.read.options().get_acquire_timeout();
+        let bound = match self.health.down_for() {
+            Some(_) => acquire.min(DOWN_PROBE),
+            None => acquire,
+        };
+        let result =
+            match tokio::time::timeout(bound, sqlx::query("SELECT 1").execute(&self.read)).await {
+                Ok(answer) => answer.map(|_| ()).map_err(StoreError::from),
+                Err(_) => Err(StoreError::Unavailable(format!("no answer within {bound:?}"))),
+            };
+        self.observed(result)
+    }
+
+    /// Whether the database answered its last request, and since when it has not.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Reports `result` to [`Health`] and hands it on.
+    pub fn observed<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        self.health.observe(&result);
+        result
     }
 
     /// Closes every connection; used on shutdown so SQLite checkpoints its WAL.
@@ -121,10 +174,9 @@ impl Store {
     }
 }
 
-fn pool_options(max_connections: u32, backend: Backend) -> AnyPoolOptions {
-    let options = AnyPoolOptions::new()
-        .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10));
+fn pool_options(settings: &DatabaseSettings, size: u32, backend: Backend) -> AnyPoolOptions {
+    let options =
+        AnyPoolOptions::new().max_connections(size).acquire_timeout(settings.acquire_timeout);
     match backend {
         Backend::Postgres => options,
         Backend::Sqlite => options.after_connect(|conn, _meta| {

@@ -1,7 +1,7 @@
 //! Loading one namespace whole, for evaluation: eleven namespace-wide queries inside one read
 //! transaction, so the data and the data version it is tagged with belong together.
 
-use sqlx::{AnyConnection, Executor};
+use sqlx::AnyConnection;
 
 use super::{
     flags, flags::FlagRow, flags::VariantRow, rollouts, rollouts::RolloutRow,
@@ -21,10 +21,7 @@ pub struct Loaded {
 impl Store {
     /// Reads the namespace, its data version and creation time, and everything in it.
     pub async fn load_namespace(&self, namespace: &str) -> Result<Loaded, StoreError> {
-        let mut tx = self.reader().begin().await?;
-        if self.backend() == Backend::Postgres {
-            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
-        }
+        let mut tx = self.read_tx().await?;
         let version: Option<(i64, i64)> =
             sqlx::query_as("SELECT data_version, created_at FROM namespaces WHERE key = $1")
                 .bind(namespace)

@@ -98,3 +98,39 @@ async fn data_version_bumps_only_the_named_namespace(db: &TestDb) {
     let default = namespaces::get(db.store.reader(), "default").await.unwrap().unwrap();
     assert_eq!(default.data_version, 1);
 }
+
+/// SQLite sometimes rolls a transaction back by itself (a full disk, an I/O error, a trigger's
+/// RAISE(ROLLBACK)) and sometimes only the failed statement (RAISE(ABORT)). That sequence once
+/// left the write connection inside a transaction that never committed: later writes were
+/// acknowledged and never stored. Temporary triggers on the write connection replay it.
+#[tokio::test]
+async fn writes_after_sqlite_rolled_back_on_its_own_are_committed_for_real() {
+    use sqlx::Executor;
+    let db = TestDb::sqlite().await;
+    let arm = "CREATE TEMP TRIGGER IF NOT EXISTS refuse_gone BEFORE INSERT ON namespaces \
+               WHEN NEW.key = 'gone' BEGIN SELECT RAISE(ROLLBACK, 'rolled back by SQLite'); END; \
+               CREATE TEMP TRIGGER IF NOT EXISTS refuse_abort BEFORE INSERT ON namespaces \
+               WHEN NEW.key = 'abort' BEGIN SELECT RAISE(ABORT, 'statement refused'); END;";
+    for key in ["gone", "abort", "gone", "abort"] {
+        db.store.writer().execute(arm).await.unwrap();
+        let mut tx = db.store.begin().await.unwrap();
+        assert!(namespaces::insert(&mut tx, key, "Refused", "", now_nanos()).await.is_err());
+        drop(tx);
+    }
+    let mut tx = db.store.begin().await.unwrap();
+    namespaces::insert(&mut tx, "kept", "Kept", "", now_nanos()).await.unwrap();
+    tx.commit().await.expect("the commit is real");
+    let reader = db.store.reader();
+    assert!(
+        namespaces::get(reader, "kept").await.unwrap().is_some(),
+        "visible to other connections"
+    );
+    for key in ["gone", "abort"] {
+        assert!(namespaces::get(reader, key).await.unwrap().is_none(), "{key} was refused");
+    }
+    // And the write connection is free: a write after it commits too.
+    let mut tx = db.store.begin().await.unwrap();
+    namespaces::insert(&mut tx, "after", "After", "", now_nanos()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(namespaces::get(reader, "after").await.unwrap().is_some());
+}

@@ -11,6 +11,8 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         AppError::Invalid(_) => "That request was not valid",
         AppError::NotFound(_) => "Not found",
         AppError::Conflict { .. } => "Changed by someone else",
+        AppError::Unavailable(_) => "The database is not answering: nothing was saved",
+        AppError::StorageFull(_) => "The database disk is full: nothing was saved",
         AppError::Internal(_) => "The server could not complete this",
         AppError::Transport(_) => "The server could not be reached",
     };

@@ -2,6 +2,7 @@
 
 mod concurrency;
 mod dashboard;
+mod degraded;
 mod evaluation;
 mod export;
 mod flags;
@@ -10,6 +11,7 @@ mod history;
 mod hostile;
 mod import;
 mod integrity;
+mod limits;
 mod load;
 mod meta;
 mod namespaces;

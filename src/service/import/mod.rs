@@ -108,7 +108,7 @@ impl Service {
             self.store.notify(&mut tx, &summary.namespace, version).await.map_err(internal)?;
             versions.push((summary.namespace.clone(), version));
         }
-        tx.commit().await.map_err(|e| internal(e.into()))?;
+        tx.commit().await.map_err(internal)?;
         for (namespace, version) in versions {
             self.cache.invalidate(&namespace, version);
         }
