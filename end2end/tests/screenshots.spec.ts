@@ -1,11 +1,14 @@
 // The README's screenshots, taken from a seeded namespace on every run (JavaScript on only).
+// They land in the test's output directory; E2E_UPDATE_SCREENSHOTS=1 writes the tracked copies
+// the README shows, so an ordinary run leaves tracked files as they were.
 import { test, expect } from './fixtures';
 import { join } from 'node:path';
 import { disclose, open, post } from './helpers';
 
-const shots = join(__dirname, '..', 'screenshots');
+const tracked = join(__dirname, '..', 'screenshots');
 
 test('@hydrated screenshots of the main pages', async ({ page, request }, info) => {
+  const shots = process.env.E2E_UPDATE_SCREENSHOTS ? tracked : info.outputPath();
   test.skip(info.project.name !== 'js-enabled', 'taken once, with JavaScript');
   await page.setViewportSize({ width: 1280, height: 900 });
   const ns = `tour-${Date.now() % 100000}`;
