@@ -64,6 +64,12 @@ pub fn stop(mut child: Child) {
     child.wait().expect("the server exits");
 }
 
+/// GETs `url` and parses the answer as JSON; any failure fails the test.
+pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    let reply = client.get(url).send().await.expect("the server answers");
+    reply.json().await.expect("a JSON answer")
+}
+
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()

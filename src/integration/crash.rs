@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 mod common;
 
-use common::{free_port, start, vexil};
+use common::{free_port, get_json, start, vexil};
 
 const CLIENTS: usize = 6;
 
@@ -103,28 +103,15 @@ async fn crash_rounds(url: &str, label: &str) {
         server = restarted;
         recoveries.push(took);
 
-        let listed: Value = client
-            .get(format!("{base}/api/v1/namespaces/crash/flags?limit=1000000"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let listed: Value =
+            get_json(&client, &format!("{base}/api/v1/namespaces/crash/flags?limit=1000000")).await;
         let stored: std::collections::HashMap<String, Value> = listed["flags"]
             .as_array()
             .unwrap()
             .iter()
             .map(|f| (f["key"].as_str().unwrap().to_string(), f.clone()))
             .collect();
-        let namespace: Value = client
-            .get(format!("{base}/api/v1/namespaces/crash"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let namespace: Value = get_json(&client, &format!("{base}/api/v1/namespaces/crash")).await;
         let acked = acked.lock().unwrap();
         // The stored name is one a client sent, whole, and not the original once a rename was
         // acknowledged: the metadata update neither tore nor rolled back.

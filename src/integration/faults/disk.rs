@@ -12,7 +12,7 @@ use std::{
 
 use serde_json::{json, Value};
 
-use crate::common::{free_port, start_command, vexil};
+use crate::common::{free_port, get_json, start_command, vexil};
 
 /// The server with its log off: every refusal here is expected, and logged as an error.
 fn quiet(url: &str, port: u16) -> std::process::Command {
@@ -159,14 +159,8 @@ async fn fill_refuse_free(writers: usize, refusals: usize) {
 
     server.stop();
     let server = crate::Server(Some(start_command(&client, quiet(&url, port), port).await.0));
-    let stored: Value = client
-        .get(format!("{base}/api/v1/namespaces/full/flags?limit=100000"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stored: Value =
+        get_json(&client, &format!("{base}/api/v1/namespaces/full/flags?limit=100000")).await;
     let stored: BTreeMap<String, String> = stored["flags"]
         .as_array()
         .unwrap()
@@ -186,14 +180,7 @@ async fn fill_refuse_free(writers: usize, refusals: usize) {
         }
     }
     assert_eq!(stored.len(), acked, "nothing but the acknowledged flags is stored");
-    let namespace: Value = client
-        .get(format!("{base}/api/v1/namespaces/full"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let namespace: Value = get_json(&client, &format!("{base}/api/v1/namespaces/full")).await;
     let expected_name = if renamed_ok { "Renamed on a full disk" } else { "Full" };
     assert_eq!(namespace["name"], expected_name, "the namespace rename's answer was the truth");
     server.stop();

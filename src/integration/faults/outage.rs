@@ -13,7 +13,7 @@ use std::{
 
 use serde_json::{json, Value};
 
-use crate::common::{free_port, start_command, vexil};
+use crate::common::{free_port, get_json, start_command, vexil};
 
 /// The default `database_acquire_timeout_ms`, the bound every request must keep.
 const BOUND: Duration = Duration::from_millis(2000);
@@ -222,14 +222,8 @@ async fn a_postgres_outage_fails_fast_and_evaluations_keep_serving() {
     let samples = samples.lock().unwrap().clone();
     check(&samples, stopped, restarted);
 
-    let listed: Value = client
-        .get(format!("{base}/api/v1/namespaces/outage/flags?limit=100000"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Value =
+        get_json(&client, &format!("{base}/api/v1/namespaces/outage/flags?limit=100000")).await;
     let stored: Vec<&str> =
         listed["flags"].as_array().unwrap().iter().filter_map(|f| f["key"].as_str()).collect();
     let acked = acked.lock().unwrap();
