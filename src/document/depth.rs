@@ -69,6 +69,9 @@ impl Scan {
         }
         let mut deepest = base + self.flow;
         let mut previous = b' ';
+        // The last byte outside strings that is not white space: a quote opens a string only
+        // where a scalar can start (`it's` in a plain scalar is an apostrophe).
+        let mut last: Option<u8> = None;
         while at < content.len() {
             let byte = content[at];
             match self.quote {
@@ -76,7 +79,9 @@ impl Scan {
                 Some(quote) if byte == quote => self.quote = None,
                 Some(_) => {}
                 None => match byte {
-                    b'"' | b'\'' => self.quote = Some(byte),
+                    b'"' | b'\'' if last.is_none_or(|b| b":-[{,?".contains(&b)) => {
+                        self.quote = Some(byte)
+                    }
                     b'#' if previous == b' ' || previous == b'\t' => break,
                     b'[' | b'{' => {
                         self.flow += 1;
@@ -89,6 +94,9 @@ impl Scan {
                     }
                     _ => {}
                 },
+            }
+            if self.quote.is_none() && byte != b' ' && byte != b'\t' {
+                last = Some(byte);
             }
             previous = byte;
             at += 1;
@@ -132,6 +140,13 @@ mod tests {
         assert_eq!(check(r#"{"a": "[[[[{{{{", "b": '[[['}"#, 64), Ok(2));
         assert_eq!(check("a: b # [[[[[[\n", 2), Ok(1));
         assert_eq!(check("key: \"multi\n  line [[[[ \\\" [[\"\nnext: 1\n", 2), Ok(1));
+    }
+
+    #[test]
+    fn an_apostrophe_in_a_plain_scalar_opens_no_string() {
+        let text = format!("description: it's here\nflags: {}", "[".repeat(1000));
+        assert_eq!(check(&text, 64), Err(2));
+        assert_eq!(check("a: 'quoted [[['\nb: \"x\"\n", 2), Ok(1));
     }
 
     #[test]
