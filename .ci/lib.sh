@@ -115,6 +115,17 @@ build_site() { # build_site PROFILE (dev | wasm-release)
   cp -R public/. "$SITE/"
 }
 
+# The server binary that `cargo test --release --workspace` already built (the binary-level
+# tests run it); the end-to-end layers drive the same one instead of building it again with
+# another feature set (which costs minutes on two cores).
+use_tested_server() {
+  step "using the server binary the tests built"
+  if [ "$CARGO_TARGET_DIR" != "$REPO/target" ]; then
+    mkdir -p "$REPO/target/release"
+    cp "$CARGO_TARGET_DIR/release/vexil" "$REPO/target/release/vexil"
+  fi
+}
+
 # Builds the release server; leaves a copy at target/release/vexil when the cargo target
 # directory lives elsewhere, so `target/release/vexil serve` always works from the root.
 build_server_release() {

@@ -3,6 +3,7 @@
 // (hydrated dashboard) and once disabled (server-rendered pages only).
 import { defineConfig } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,16 +11,26 @@ import { join, resolve } from 'node:path';
 const repo = resolve(__dirname, '..');
 
 // Workers re-read this file; the values chosen by the main process travel in the environment.
-if (!process.env.E2E_PORT) {
-  process.env.E2E_PORT = execFileSync(process.execPath, [
+const freePort = () =>
+  execFileSync(process.execPath, [
     '-e',
     "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
   ])
     .toString()
     .trim();
+// The server, the OpenID provider the sign-in tests start (end2end/oidc/provider.mjs), and the
+// web app origins of the CORS test: one allowed, one not.
+for (const name of ['E2E_PORT', 'E2E_OIDC_PORT', 'E2E_CORS_PORT', 'E2E_CORS_DENIED_PORT']) {
+  if (!process.env[name]) process.env[name] = freePort();
 }
 if (!process.env.E2E_DATA_DIR) {
   process.env.E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'vexil-e2e-'));
+}
+// The server is bootstrapped with this admin token; every browser page and API request of the
+// existing suites carries it as `Authorization: Bearer` (the dashboard accepts it as a
+// sign-in). The access specs clear it to sign in through the page.
+if (!process.env.E2E_TOKEN) {
+  process.env.E2E_TOKEN = randomBytes(32).toString('base64url');
 }
 const port = process.env.E2E_PORT;
 const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
@@ -34,6 +45,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL,
+    extraHTTPHeaders: { Authorization: `Bearer ${process.env.E2E_TOKEN}` },
     browserName: 'chromium',
     launchOptions: {
       executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
@@ -69,7 +81,14 @@ export default defineConfig({
           VEXIL_LISTEN: `127.0.0.1:${port}`,
           VEXIL_DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/vexil.db`,
           VEXIL_SITE_ROOT: join(repo, 'target/site'),
-          VEXIL_LOG_LEVEL: 'warn',
+          VEXIL_LOG_LEVEL: process.env.E2E_SERVER_LOG_LEVEL ?? 'warn',
+          VEXIL_BOOTSTRAP_TOKEN: process.env.E2E_TOKEN,
+          VEXIL_AUTH_OIDC_PROVIDER: 'test',
+          VEXIL_AUTH_OIDC_ISSUER: `http://127.0.0.1:${process.env.E2E_OIDC_PORT}`,
+          VEXIL_AUTH_OIDC_CLIENT_ID: 'vexil-e2e',
+          VEXIL_AUTH_OIDC_CLIENT_SECRET: 'vexil-e2e-client-secret',
+          VEXIL_AUTH_OIDC_ROLES: 'admin=alice@example.com;viewer=@example.com',
+          VEXIL_CORS_ALLOWED_ORIGINS: `http://127.0.0.1:${process.env.E2E_CORS_PORT}`,
         },
       },
 });

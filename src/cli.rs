@@ -131,17 +131,27 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The commands below act on their own database, as its owner; `serve` puts every request
+    // in its own principal's scope instead.
+    let system = std::sync::Arc::new(crate::auth::Principal::system());
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => crate::startup::serve(settings).await,
             Command::Migrate => crate::startup::migrate_only(settings).await,
-            Command::Export(args) => crate::commands::export(settings, args).await,
-            Command::Import(args) => crate::commands::import(settings, args).await,
-            Command::Snapshot { namespace, reason } => {
-                crate::commands::snapshot(settings, &namespace, &reason).await
+            Command::Export(args) => {
+                crate::auth::scope(system, crate::commands::export(settings, args)).await
             }
-            Command::Restore { id } => crate::commands::restore(settings, &id).await,
-            Command::Check => crate::commands::check(settings).await,
+            Command::Import(args) => {
+                crate::auth::scope(system, crate::commands::import(settings, args)).await
+            }
+            Command::Snapshot { namespace, reason } => {
+                crate::auth::scope(system, crate::commands::snapshot(settings, &namespace, &reason))
+                    .await
+            }
+            Command::Restore { id } => {
+                crate::auth::scope(system, crate::commands::restore(settings, &id)).await
+            }
+            Command::Check => crate::auth::scope(system, crate::commands::check(settings)).await,
         }
     });
     match result {

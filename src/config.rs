@@ -83,6 +83,9 @@ pub struct SettingArgs {
     /// before parsing [default: 64]
     #[arg(long, env = "VEXIL_DOCUMENT_MAX_DEPTH", value_name = "N", global = true)]
     pub document_max_depth: Option<String>,
+
+    #[command(flatten)]
+    pub access: access::AccessArgs,
 }
 
 /// The validated configuration.
@@ -97,6 +100,7 @@ pub struct Settings {
     pub retention: crate::service::Retention,
     pub http: HttpLimits,
     pub document_max_depth: usize,
+    pub access: AccessSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -144,13 +148,14 @@ pub enum ConfigError {
 }
 
 /// One setting's name, environment variable and default.
+#[derive(Clone, Copy)]
 struct Spec {
     key: &'static str,
     env: &'static str,
     default: &'static str,
 }
 
-const SPECS: &[Spec] = &[
+const BASE_SPECS: &[Spec] = &[
     Spec { key: "listen", env: "VEXIL_LISTEN", default: "127.0.0.1:8080" },
     Spec { key: "database_url", env: "VEXIL_DATABASE_URL", default: DEFAULT_DATABASE_URL },
     Spec { key: "database_max_connections", env: "VEXIL_DATABASE_MAX_CONNECTIONS", default: "10" },
@@ -171,6 +176,15 @@ const SPECS: &[Spec] = &[
     Spec { key: "http_max_connections", env: "VEXIL_HTTP_MAX_CONNECTIONS", default: "4096" },
     Spec { key: "document_max_depth", env: "VEXIL_DOCUMENT_MAX_DEPTH", default: "64" },
 ];
+
+/// Where the access settings start in [`SPECS`].
+const ACCESS: usize = 15;
+
+/// Every setting: the base table, then the access settings in `AccessArgs` order.
+static SPECS: std::sync::LazyLock<Vec<Spec>> = std::sync::LazyLock::new(|| {
+    let access = access::DEFAULTS.iter().map(|&(key, env, default)| Spec { key, env, default });
+    BASE_SPECS.iter().copied().chain(access).collect()
+});
 
 /// Environment variables that are not settings but are still ours to read.
 const OTHER_ENV: &[&str] = &["VEXIL_CONFIG", "VEXIL_TOKEN"];
@@ -199,11 +213,13 @@ impl Settings {
             &args.http_body_timeout_ms,
             &args.http_max_connections,
             &args.document_max_depth,
-        ];
+        ]
+        .into_iter()
+        .chain(args.access.given());
         let raw: Vec<String> = SPECS
             .iter()
             .zip(given)
-            .map(|(spec, given)| {
+            .map(|(spec, given): (&Spec, &Option<String>)| {
                 given
                     .clone()
                     .or_else(|| from_file.get(spec.key).cloned())
@@ -284,6 +300,14 @@ impl Settings {
             Ok(_) => return Err(invalid(9, "must be at least 1".into())),
             Err(e) => return Err(invalid(9, e.to_string())),
         };
+        let mut access = access::parse(&raw[ACCESS..])
+            .map_err(|(index, reason)| invalid(ACCESS + index, reason))?;
+        if let Some(oidc) = &mut access.oidc {
+            if oidc.redirect_url.is_empty() {
+                oidc.redirect_url =
+                    format!("http://{listen}/auth/v1/method/oidc/{}/callback", oidc.provider);
+            }
+        }
         let retention =
             crate::service::Retention { keep, max_age: Duration::from_secs(days * 24 * 3600) };
         Ok(Settings {
@@ -296,6 +320,7 @@ impl Settings {
             retention,
             http,
             document_max_depth,
+            access,
         })
     }
 }
@@ -362,8 +387,10 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
     Ok(out)
 }
 
+pub mod access;
 mod url;
 
+pub use access::AccessSettings;
 pub use url::DatabaseUrl;
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! lives in the `app` crate and reaches the service through the port it declares.
 
 pub mod api;
+pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod commands;

@@ -4,8 +4,12 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use app::{port::Port, shell, App};
-use axum::{extract::FromRef, http::Request, Router};
-use leptos::prelude::{provide_context, LeptosOptions};
+use axum::{
+    extract::FromRef,
+    http::{header, HeaderValue, Request},
+    Router,
+};
+use leptos::prelude::{provide_context, use_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::Layer;
 use tower_http::{
@@ -15,7 +19,12 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{config::Settings, service::Service, store::Store};
+use crate::{
+    auth,
+    config::Settings,
+    service::{scoped_port::Scoped, Service},
+    store::Store,
+};
 
 /// Everything a request handler can reach.
 #[derive(Clone, Debug, FromRef)]
@@ -40,21 +49,33 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
 /// The whole application: REST API, server functions, server-rendered pages, static files.
 /// Tests build exactly this router.
 pub fn router(state: AppState, settings: &Settings) -> Router {
-    let port: Port = state.service.clone();
+    let service = state.service.clone();
+    // Per request: the port runs as the request's principal, and the page's CSP names the
+    // nonce its inline hydration scripts carry.
+    let context = move || {
+        let principal = auth::current();
+        provide_context(crate::service::viewer_of(&principal));
+        let port: Port = Arc::new(Scoped { service: service.clone(), principal });
+        provide_context(port);
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(response)) =
+            (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+        {
+            if let Ok(value) = HeaderValue::from_str(&access::dashboard_csp(&nonce.to_string())) {
+                response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+            }
+        }
+    };
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(port.clone()),
-            move || shell(options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+    let router = Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state.clone())
-        .merge(crate::api::router(state.service, settings.cache_poll.as_millis() as u64))
+        .merge(crate::api::router(state.service.clone(), settings.cache_poll.as_millis() as u64))
         .layer(axum::middleware::map_response(refused_arguments_are_400))
-        .layer(axum::middleware::from_fn(stale_answers_are_marked))
+        .layer(axum::middleware::from_fn(stale_answers_are_marked));
+    access::guarded(router, &state.service, settings)
         // Every route that reads a body (REST, uploads, server functions) has the same size
         // and time limits, refused with Flipt's JSON body however the handler took it.
         // axum's own 2 MiB default for extractors would undercut `body_limit`.
@@ -144,22 +165,31 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let service = Arc::new(
         Service::new(store.clone())
             .with_retention(settings.retention)
-            .with_document_max_depth(settings.document_max_depth),
+            .with_document_max_depth(settings.document_max_depth)
+            .with_access_policy(crate::service::AccessPolicy {
+                required: settings.access.required,
+                session_lifetime: settings.access.session_lifetime,
+            })
+            .with_oidc(settings.access.oidc.clone().map(crate::auth::oidc::Oidc::new)),
     );
+    service.access().refresh().await.context("reading the access version")?;
+    access::spawn_housekeeping(service.clone());
     let postgres_url =
         settings.database.url.is_postgres().then(|| settings.database.url.expose().to_string());
     crate::cache::replicas::spawn(
         service.cache().clone(),
+        service.access().clone(),
         store.clone(),
         postgres_url,
         settings.cache_poll,
     );
-    let state = AppState { leptos_options: leptos_options(&settings), service };
+    let state = AppState { leptos_options: leptos_options(&settings), service: service.clone() };
     let app = normalized(router(state, &settings));
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listen (VEXIL_LISTEN) {}", settings.listen))?;
     let address = listener.local_addr()?;
+    access::bootstrap(&service, &settings, address).await?;
     tracing::info!(%address, database = %settings.database.url, site_root = %settings.site_root.display(), "vexil listening");
     http::serve(listener, app, settings.http, shutdown_signal()).await;
     store.close().await;
@@ -191,6 +221,7 @@ async fn shutdown_signal() {
     }
 }
 
+mod access;
 mod body;
 mod http;
 

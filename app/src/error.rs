@@ -31,6 +31,13 @@ pub enum AppError {
     /// The database's disk is full; nothing was stored (HTTP 507).
     #[error("{0}")]
     StorageFull(String),
+    /// No credential, or one that is malformed, unknown, expired or revoked (Flipt: code 16,
+    /// HTTP 401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller's role does not allow this (Flipt: code 7, HTTP 403). Nothing was changed.
+    #[error("{0}")]
+    PermissionDenied(String),
     /// The server could not do its part; details are in the server log (HTTP 500).
     #[error("internal error: {0}")]
     Internal(String),

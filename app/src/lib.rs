@@ -5,6 +5,7 @@
 // Leptos views are nested types; the segment page's is deeper than the default limit allows.
 #![recursion_limit = "256"]
 
+pub mod access;
 pub mod components;
 pub mod domain;
 pub mod error;

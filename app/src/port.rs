@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use crate::{
     domain::{
-        Change, ConsoleResult, Constraint, ConstraintInput, EvaluationRequest, Flag, FlagDetail,
-        FlagInput, FlagListing, FlagPatch, FlagQuery, Namespace, NamespaceInput, Rollout,
-        RolloutInput, Rule, RuleDraft, Segment, SegmentInput, SegmentListing, SegmentSummary,
-        SnapshotInfo, Variant, VariantInput,
+        Change, ConsoleResult, Constraint, ConstraintInput, CreatedToken, EvaluationRequest, Flag,
+        FlagDetail, FlagInput, FlagListing, FlagPatch, FlagQuery, Namespace, NamespaceInput,
+        Rollout, RolloutInput, Rule, RuleDraft, Segment, SegmentInput, SegmentListing,
+        SegmentSummary, SessionSummary, SnapshotInfo, TokenInput, TokenListing, Variant,
+        VariantInput,
     },
     error::AppError,
 };
@@ -149,6 +150,16 @@ pub trait VexilPort: Send + Sync + 'static {
     async fn list_snapshots(&self) -> Result<Vec<SnapshotInfo>, AppError>;
     /// Makes a namespace what the snapshot saved.
     async fn restore_snapshot(&self, id: &str) -> Result<(), AppError>;
+    /// A page of API tokens, oldest first.
+    async fn list_tokens(&self, offset: i64) -> Result<TokenListing, AppError>;
+    /// A new API token; its secret is in the answer and nowhere else.
+    async fn create_token(&self, input: TokenInput) -> Result<CreatedToken, AppError>;
+    /// Revokes a token (and ends the sessions made from it) on every replica.
+    async fn revoke_token(&self, id: &str) -> Result<(), AppError>;
+    /// Active dashboard sessions, newest first.
+    async fn list_sessions(&self) -> Result<Vec<SessionSummary>, AppError>;
+    /// Ends a dashboard session on every replica.
+    async fn end_session(&self, id: &str) -> Result<(), AppError>;
 }
 
 /// The shared handle provided through context.

@@ -9,10 +9,12 @@ use leptos_router::{
 };
 
 use crate::{
+    access::{provide_viewer, use_viewer, CsrfField, ViewerMeta},
     components::{ToastRegion, Toasts},
     pages::{
-        ConsolePage, FlagPage, FlagsPage, GeneralSettings, HistoryPage, NamespaceSettings,
-        NamespacesPage, NewFlagPage, NotFound, SegmentPage, SegmentsPage, SnapshotsPage,
+        AccessPage, ConsolePage, FlagPage, FlagsPage, GeneralSettings, HistoryPage,
+        NamespaceSettings, NamespacesPage, NewFlagPage, NotFound, SegmentPage, SegmentsPage,
+        SnapshotsPage,
     },
     server_fns::{list_namespaces, SetTheme},
     theme::{initial_theme, provide_theme, ThemeSwitch},
@@ -32,6 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" type="image/x-icon" href="/favicon.ico" />
                 <HydrationScripts options />
+                <ViewerMeta />
                 <MetaTags />
             </head>
             <body>
@@ -47,6 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_viewer();
     Toasts::provide();
     provide_theme(ServerAction::<SetTheme>::new());
     // Marks the page once the wasm has taken over, so tests (and people debugging) can tell.
@@ -75,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/general") view=GeneralSettings ssr=SsrMode::Async />
                     <Route path=path!("/settings/namespaces") view=NamespaceSettings ssr=SsrMode::Async />
                     <Route path=path!("/settings/snapshots") view=SnapshotsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/access") view=AccessPage ssr=SsrMode::Async />
                     <Route path=path!("/namespaces/:ns/history") view=HistoryPage ssr=SsrMode::Async />
                 </Routes>
             </main>
@@ -83,21 +88,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The namespace the current page is about (`/namespaces/{ns}/…`), or `default`.
-fn current_namespace(path: &str) -> String {
-    path.strip_prefix("/namespaces/")
-        .and_then(|rest| rest.split('/').next())
-        .filter(|key| !key.is_empty())
-        .unwrap_or("default")
-        .to_string()
-}
-
 /// Brand, navigation for the current namespace, and the namespace switcher (a disclosure of
 /// plain links, so it works without JavaScript).
 #[component]
 fn TopBar() -> impl IntoView {
     let location = use_location();
-    let current = Memo::new(move |_| current_namespace(&location.pathname.get()));
+    let current = Memo::new(move |_| crate::url::namespace_of_path(&location.pathname.get()));
     let namespaces = Resource::new(|| (), |_| list_namespaces());
     view! {
         <header class="topbar">
@@ -111,6 +107,7 @@ fn TopBar() -> impl IntoView {
                 <a href="/settings/general">"Settings"</a>
             </nav>
             <ThemeSwitch />
+            <SignedIn />
             <details class="switcher" data-testid="namespace-switcher">
                 <summary>"Namespace: " <code>{move || current.get()}</code></summary>
                 <Suspense fallback=|| view! { <p class="muted">"…"</p> }>
@@ -132,4 +129,35 @@ fn TopBar() -> impl IntoView {
             </details>
         </header>
     }
+}
+
+/// Who is signed in, with which role, and the way out.
+#[component]
+fn SignedIn() -> impl IntoView {
+    let viewer = use_viewer();
+    if !viewer.auth_required {
+        return view! {
+            <span class="who warning" data-testid="who" title="auth_required is false">
+                "Authentication off: everyone is admin"
+            </span>
+        }
+        .into_any();
+    }
+    let sign_out = viewer.has_session.then(|| {
+        view! {
+            <form method="post" action="/logout" class="inline">
+                <CsrfField />
+                <button type="submit" class="secondary small" data-testid="sign-out">"Sign out"</button>
+            </form>
+        }
+    });
+    view! {
+        <span class="who" data-testid="who">
+            <span data-testid="who-name">{viewer.name}</span>
+            " · "
+            <span class="muted" data-testid="who-role">{viewer.roles}</span>
+        </span>
+        {sign_out}
+    }
+    .into_any()
 }

@@ -2,6 +2,7 @@
 //! cookie, applied as `data-theme` on `<html>` by the server (so the first paint is right) and
 //! by the browser when it changes.
 
+use crate::access::CsrfField;
 use leptos::prelude::*;
 
 use crate::server_fns::SetTheme;
@@ -58,7 +59,7 @@ pub fn ThemeSwitch() -> impl IntoView {
     let action = expect_context::<ServerAction<SetTheme>>();
     let next = move || if theme.0.get() == "dark" { "light" } else { "dark" };
     view! {
-        <ActionForm action>
+        <ActionForm action><CsrfField />
             <input type="hidden" name="theme" value=next prop:value=next />
             <button type="submit" class="secondary theme-switch" data-testid="theme-switch"
                 aria-label=move || format!("Switch to the {} theme", next())>

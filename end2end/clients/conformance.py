@@ -6,17 +6,18 @@ Generated values stay inside the subset on which Flipt's engine and Flipt's Go s
 alike (integers, "true"/"false", whole-second RFC 3339 times, no padding whitespace); outside
 it Vexil follows the Go server on purpose (ARCHITECTURE §2.6).
 
-Usage: conformance.py BASE_URL [SEED] [NAMESPACES] [REQUESTS_PER_FLAG]
+Usage: conformance.py BASE_URL [SEED] [NAMESPACES] [REQUESTS_PER_FLAG]   (E2E_TOKEN: an admin token)
 Prints {"compared": n, "disagreements": count, "examples": [...]} as JSON.
 """
 
 import json
 import random
 import sys
+import os
 import urllib.request
 
 from flipt_client import FliptClient
-from flipt_client.models import ClientOptions
+from flipt_client.models import ClientOptions, ClientTokenAuthentication
 
 STRINGS = ["pro", "free", "team", "de", "fr", "us", "beta", "x"]
 NUMBERS = ["-5", "0", "7", "18", "21", "65", "100"]
@@ -42,9 +43,12 @@ class Api:
 
     def call(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=AUTH)
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
+
+# Every management call sends the suite's admin token.
+AUTH = {"Authorization": f"Bearer {os.environ['E2E_TOKEN']}"}
 
 
 def constraint(rng):
@@ -134,11 +138,15 @@ def main():
     per_flag = int(sys.argv[4]) if len(sys.argv) > 4 else 40
     rng = random.Random(seed)
     api = Api(base)
+    # The engine reads the snapshot as an app would: with a `client` token, which may only
+    # evaluate (and read the snapshot), never manage.
+    client_token = api.call("POST", "/auth/v1/method/token", {"name": "conformance-engine", "role": "client"})["clientToken"]
+    auth = ClientTokenAuthentication(client_token=client_token)
     compared, disagreements, examples = 0, 0, []
     for n in range(namespaces):
         ns = f"conformance-{seed}-{n}"
         flags = build(api, rng, ns)
-        engine = FliptClient(ClientOptions(url=base, namespace=ns))
+        engine = FliptClient(ClientOptions(url=base, namespace=ns, authentication=auth))
         try:
             for key, boolean in flags:
                 for _ in range(per_flag):

@@ -2,9 +2,10 @@
 # The README's curl walk-through: create a namespace, a flag with two variants, a segment with a
 # constraint and a 50/50 rule, rename the namespace, then read everything back.
 # Usage: curl_roundtrip.sh BASE_URL NAMESPACE   (prints the read-back as one JSON object)
+# E2E_TOKEN: the token every call sends.
 set -euo pipefail
 base=$1 ns=$2
-call() { curl -sS --fail-with-body -X "$1" "$base$2" ${3:+-d "$3"}; }
+call() { curl -sS --fail-with-body -H "Authorization: Bearer $E2E_TOKEN" -X "$1" "$base$2" ${3:+-d "$3"}; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
 
 call POST /api/v1/namespaces "{\"key\":\"$ns\",\"name\":\"Payments\",\"description\":\"before\"}" >/dev/null

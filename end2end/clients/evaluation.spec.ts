@@ -3,7 +3,7 @@
 import { test, expect, APIRequestContext } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { FliptClient } from '@flipt-io/flipt';
+import { ClientTokenAuthentication, FliptClient } from '@flipt-io/flipt';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { OFREPProvider } from '@openfeature/ofrep-provider';
 
@@ -33,7 +33,7 @@ test.beforeAll(async ({ request }) => {
 });
 
 test('the Node SDK evaluates variant, boolean and batch requests', async ({ baseURL }) => {
-  const client = new FliptClient({ url: baseURL });
+  const client = new FliptClient({ url: baseURL, authenticationStrategy: new ClientTokenAuthentication(process.env.E2E_TOKEN!) });
   const variant = await client.evaluation.variant({ namespaceKey: ns, flagKey: 'checkout', entityId: 'u1', context: { plan: 'pro' } });
   expect([variant.match, variant.variantKey, variant.reason, variant.variantAttachment]).toEqual([
     true, 'blue', 'MATCH_EVALUATION_REASON', '{"color":"blue"}',
@@ -63,7 +63,7 @@ test('the Python SDK evaluates variant, boolean and batch requests', async ({ ba
 });
 
 test('an OpenFeature OFREP provider evaluates flags', async ({ baseURL }) => {
-  await OpenFeature.setProviderAndWait(new OFREPProvider({ baseUrl: baseURL!, headers: { 'X-Flipt-Namespace': ns } }));
+  await OpenFeature.setProviderAndWait(new OFREPProvider({ baseUrl: baseURL!, headers: { 'X-Flipt-Namespace': ns, Authorization: `Bearer ${process.env.E2E_TOKEN}` } }));
   const client = OpenFeature.getClient();
   const pro = await client.getStringDetails('checkout', 'fallback', { targetingKey: 'u1', plan: 'pro' });
   expect([pro.value, pro.variant, pro.reason]).toEqual(['blue', 'blue', 'TARGETING_MATCH']);

@@ -7,14 +7,18 @@ Usage: load_features.py BASE_URL FILE
 
 import json
 import sys
+import os
 import urllib.request
 
 import yaml
 
+# Every management call sends the suite's admin token.
+AUTH = {"Authorization": f"Bearer {os.environ['E2E_TOKEN']}"}
+
 
 def call(base, method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
+    request = urllib.request.Request(base + path, data=data, method=method, headers=AUTH)
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 

@@ -6,13 +6,16 @@ Usage: python_evaluate.py BASE_URL NAMESPACE
 import json
 import sys
 
+import os
+
 from flipt import FliptClient
+from flipt.authentication import ClientTokenAuthentication
 from flipt.evaluation import BatchEvaluationRequest, EvaluationRequest
 
 
 def main() -> None:
     base_url, ns = sys.argv[1], sys.argv[2]
-    client = FliptClient(url=base_url)
+    client = FliptClient(url=base_url, authentication=ClientTokenAuthentication(os.environ["E2E_TOKEN"]))
     try:
         pro = EvaluationRequest(namespace_key=ns, flag_key="checkout", entity_id="user-1", context={"plan": "pro"})
         free = EvaluationRequest(namespace_key=ns, flag_key="checkout", entity_id="user-1", context={"plan": "free"})

@@ -6,13 +6,16 @@ Usage: python_list_flags.py BASE_URL NAMESPACE
 import json
 import sys
 
+import os
+
 from flipt import FliptClient
+from flipt.authentication import ClientTokenAuthentication
 from flipt.models import ListParameters
 
 
 def main() -> None:
     base_url, namespace = sys.argv[1], sys.argv[2]
-    client = FliptClient(url=base_url)
+    client = FliptClient(url=base_url, authentication=ClientTokenAuthentication(os.environ["E2E_TOKEN"]))
     try:
         listed = client.flag.list_flags(namespace_key=namespace)
         # The SDK sends list parameters as a JSON string in the query; the server must ignore it.

@@ -3,7 +3,7 @@
 import { test, expect, APIRequestContext } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { FliptClient } from '@flipt-io/flipt';
+import { ClientTokenAuthentication, FliptClient } from '@flipt-io/flipt';
 
 // Unique per run, so the suite also works against a server that is already running (E2E_BASE_URL).
 const ns = `sdk-${Date.now()}`;
@@ -29,7 +29,7 @@ test.beforeAll(async ({ request }) => {
 });
 
 test('the Node SDK lists flags page by page', async ({ baseURL }) => {
-  const client = new FliptClient({ url: baseURL });
+  const client = new FliptClient({ url: baseURL, authenticationStrategy: new ClientTokenAuthentication(process.env.E2E_TOKEN!) });
   const all = await client.flags.listFlags(ns);
   expect(all.totalCount).toBe(3);
   expect(all.flags.map((f) => f.key)).toEqual(['checkout', 'dark-mode', 'search']);

@@ -37,6 +37,8 @@ impl ApiError {
             AppError::Conflict { .. } => (10, StatusCode::CONFLICT),
             AppError::Unavailable(_) => (14, StatusCode::SERVICE_UNAVAILABLE),
             AppError::StorageFull(_) => (8, StatusCode::INSUFFICIENT_STORAGE),
+            AppError::Unauthenticated(_) => (16, StatusCode::UNAUTHORIZED),
+            AppError::PermissionDenied(_) => (7, StatusCode::FORBIDDEN),
             AppError::Internal(_) | AppError::Transport(_) => {
                 (13, StatusCode::INTERNAL_SERVER_ERROR)
             }
@@ -53,6 +55,8 @@ impl IntoResponse for ApiError {
             | AppError::Internal(m)
             | AppError::Unavailable(m)
             | AppError::StorageFull(m)
+            | AppError::Unauthenticated(m)
+            | AppError::PermissionDenied(m)
             | AppError::Transport(m) => (m, json!([])),
             // The stored object rides along so the caller can show what changed and retry.
             AppError::Conflict { message, current_version, current } => {

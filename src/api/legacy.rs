@@ -89,7 +89,9 @@ pub async fn evaluate(
     ids: Ids,
     Body(body): Body<LegacyRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let request = to_request(&body, &namespace(&ids, &body.namespace_key))?;
+    let namespace = namespace(&ids, &body.namespace_key);
+    service.may_evaluate(&namespace)?;
+    let request = to_request(&body, &namespace)?;
     let answer = service.evaluate_variant(&request).await?;
     Ok(Json(render(&request, answer)))
 }
@@ -101,6 +103,9 @@ pub async fn batch(
 ) -> Result<Json<Value>, ApiError> {
     let start = Instant::now();
     let namespace = namespace(&ids, &batch.namespace_key);
+    // Checked for the batch's namespace even when it names no request (Flipt compares the
+    // top-level namespace of a legacy batch).
+    service.may_evaluate(&namespace)?;
     let mut responses = Vec::new();
     for item in batch.requests.as_deref().unwrap_or_default() {
         let request = to_request(item, &namespace)?;

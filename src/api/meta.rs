@@ -10,28 +10,30 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use crate::{service::Service, store::Backend};
+use super::ApiError;
+use crate::{auth::Need, service::Service, store::Backend};
 
 /// What this server is, in the shape of Flipt's `/meta/info` (empty fields left out).
-pub async fn info(State(service): State<Arc<Service>>) -> Json<Value> {
+pub async fn info(State(service): State<Arc<Service>>) -> Result<Json<Value>, ApiError> {
+    crate::auth::require(Need::Read, None)?;
     let driver = match service.store().backend() {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
     };
-    Json(json!({
+    Ok(Json(json!({
         "version": env!("CARGO_PKG_VERSION"),
         "isRelease": !cfg!(debug_assertions),
         "updateAvailable": false,
         "os": std::env::consts::OS,
         "arch": std::env::consts::ARCH,
-        "authentication": {"required": false},
+        "authentication": {"required": service.auth_required()},
         "storage": {"type": "database", "readOnly": false, "metadata": {"driver": driver}},
         "analytics": {"enabled": false},
-    }))
+    })))
 }
 
 /// Prometheus text exposition.
-pub async fn metrics(State(service): State<Arc<Service>>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], service.render_metrics())
-        .into_response()
+pub async fn metrics(State(service): State<Arc<Service>>) -> Result<Response, ApiError> {
+    let text = service.render_metrics()?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }

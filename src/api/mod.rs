@@ -2,6 +2,8 @@
 //! Every management route exists under `/api/v1/namespaces/{ns}/…` and, except rollouts, also
 //! in Flipt's legacy form `/api/v1/…` that targets the `default` namespace.
 
+mod access_form;
+mod auth;
 mod changes;
 mod error;
 mod evaluate;
@@ -15,11 +17,13 @@ mod legacy;
 mod meta;
 mod namespaces;
 mod ofrep;
+mod oidc;
 pub mod openapi;
 mod path;
 mod rollouts;
 mod rules;
 mod segments;
+mod signin;
 mod snapshot;
 mod snapshots;
 mod upload;
@@ -46,6 +50,17 @@ pub fn router(service: Arc<Service>, poll_ms: u64) -> Router {
         .with_state(ofrep::OfrepState { service: service.clone(), poll_ms });
     Router::new()
         .route("/health", get(health::health))
+        .route("/login", get(signin::page).post(signin::sign_in))
+        .route("/logout", axum::routing::post(signin::sign_out))
+        .route("/auth/v1/method", get(auth::methods))
+        .route("/auth/v1/method/token", axum::routing::post(auth::create))
+        .route("/auth/v1/method/oidc/{provider}/authorize", get(oidc::authorize))
+        .route("/auth/v1/method/oidc/{provider}/callback", get(oidc::callback))
+        .route("/auth/v1/self", get(auth::get_self))
+        .route("/auth/v1/self/expire", put(auth::expire_self))
+        .route("/auth/v1/tokens", get(auth::list))
+        .route("/auth/v1/tokens/{id}", get(auth::get).delete(auth::delete))
+        .route("/auth/v1/{*rest}", axum::routing::any(unknown_route))
         .route("/api/v1/namespaces", get(namespaces::list).post(namespaces::create))
         .route(
             "/api/v1/namespaces/{ns}",
@@ -57,6 +72,7 @@ pub fn router(service: Arc<Service>, poll_ms: u64) -> Router {
         .route("/api/v1/openapi.json", get(openapi::get))
         .route("/api/v1/import", axum::routing::post(import::import))
         .route("/ui/import", axum::routing::post(upload::upload))
+        .route("/ui/access/tokens/create", axum::routing::post(access_form::create))
         .route("/api/v1/snapshots", get(snapshots::list).post(snapshots::create))
         .route("/api/v1/snapshots/{id}", get(snapshots::get))
         .route("/api/v1/snapshots/{id}/restore", axum::routing::post(snapshots::restore))

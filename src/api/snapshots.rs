@@ -42,9 +42,6 @@ pub async fn create(
     Body(body): Body<TakeSnapshot>,
 ) -> Result<Response, ApiError> {
     let namespace = body.namespace.unwrap_or_default();
-    if namespace.is_empty() {
-        return Err(AppError::Invalid("invalid field namespace: must not be empty".into()).into());
-    }
     let info =
         service.create_snapshot(&namespace, body.reason.as_deref().unwrap_or_default()).await?;
     Ok(Json(info).into_response())

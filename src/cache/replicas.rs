@@ -9,20 +9,29 @@ use std::{sync::Arc, time::Duration};
 use sqlx::postgres::PgListener;
 
 use super::Cache;
-use crate::store::Store;
+use crate::{
+    auth::registry::Registry,
+    store::{access::ACCESS_PAYLOAD_PREFIX, Store},
+};
 
 /// The PostgreSQL channel carrying `namespace:version` (`namespace:-1` when deleted).
 pub const CHANNEL: &str = "vexil_changes";
 
 /// Starts the poller, and on PostgreSQL the listener; both run until the process ends.
-pub fn spawn(cache: Arc<Cache>, store: Store, postgres_url: Option<String>, interval: Duration) {
-    tokio::spawn(poll(cache.clone(), store, interval));
+pub fn spawn(
+    cache: Arc<Cache>,
+    access: Arc<Registry>,
+    store: Store,
+    postgres_url: Option<String>,
+    interval: Duration,
+) {
+    tokio::spawn(poll(cache.clone(), access.clone(), store, interval));
     if let Some(url) = postgres_url {
-        tokio::spawn(listen(cache, url));
+        tokio::spawn(listen(cache, access, url));
     }
 }
 
-async fn poll(cache: Arc<Cache>, store: Store, interval: Duration) {
+async fn poll(cache: Arc<Cache>, access: Arc<Registry>, store: Store, interval: Duration) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -31,10 +40,14 @@ async fn poll(cache: Arc<Cache>, store: Store, interval: Duration) {
             Ok(versions) => cache.reconcile(&versions),
             Err(error) => tracing::warn!(%error, "cache poll: cannot read namespace versions"),
         }
+        // Revocations, expiries and sign-outs on other replicas (bounded by this interval).
+        if let Err(error) = access.refresh().await {
+            tracing::warn!(%error, "access poll: cannot read the access version");
+        }
     }
 }
 
-async fn listen(cache: Arc<Cache>, url: String) {
+async fn listen(cache: Arc<Cache>, access: Arc<Registry>, url: String) {
     let mut backoff = Duration::from_millis(100);
     loop {
         match subscribe(&url).await {
@@ -42,7 +55,7 @@ async fn listen(cache: Arc<Cache>, url: String) {
                 backoff = Duration::from_millis(100);
                 loop {
                     match listener.recv().await {
-                        Ok(notification) => apply(&cache, notification.payload()),
+                        Ok(notification) => apply(&cache, &access, notification.payload()),
                         Err(error) => {
                             tracing::warn!(%error, "cache listener disconnected; the poll covers the gap");
                             break;
@@ -63,8 +76,15 @@ async fn subscribe(url: &str) -> Result<PgListener, sqlx::Error> {
     Ok(listener)
 }
 
-/// Applies one `namespace:version` message.
-pub fn apply(cache: &Cache, payload: &str) {
+/// Applies one `namespace:version` (or `@access:version`) message.
+pub fn apply(cache: &Cache, access: &Registry, payload: &str) {
+    if let Some(version) = payload.strip_prefix(ACCESS_PAYLOAD_PREFIX) {
+        match version.parse::<i64>() {
+            Ok(version) => access.observe(version),
+            Err(_) => tracing::warn!(payload, "access listener: unreadable notification"),
+        }
+        return;
+    }
     match payload.rsplit_once(':').map(|(ns, v)| (ns, v.parse::<i64>())) {
         Some((namespace, Ok(-1))) => cache.forget(namespace),
         Some((namespace, Ok(version))) => cache.invalidate(namespace, version),

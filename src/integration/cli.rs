@@ -36,6 +36,9 @@ impl Drop for WorkDir {
 }
 
 /// `vexil ARGS` in `dir` with only the given VEXIL_* variables set.
+/// The admin token of the servers these tests start (`VEXIL_BOOTSTRAP_TOKEN`).
+const TOKEN: &str = "vexil-cli-tests-admin-token";
+
 fn vexil(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(BIN);
     command.current_dir(dir).args(args);
@@ -143,6 +146,7 @@ fn serve_answers_health_and_stops_cleanly_on_sigterm() {
     let listen = format!("127.0.0.1:{port}");
     let mut child = vexil(&work.0, &[], &[("VEXIL_LISTEN", &listen), ("VEXIL_LOG_FORMAT", "json")])
         .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
         .spawn()
         .expect("start vexil");
     let client = reqwest::blocking_client();
@@ -167,6 +171,14 @@ fn serve_answers_health_and_stops_cleanly_on_sigterm() {
     assert!(logs.contains("SIGTERM received"), "{logs}");
     assert!(logs.lines().all(|line| line.starts_with('{')), "JSON logs: {logs}");
     assert!(work.0.join("data/vexil.db").is_file());
+    // The first start prints a sign-in link with a new admin token to the terminal, once;
+    // the token never reaches the log.
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    let link = format!("Sign in: http://{listen}/login#token=");
+    let token = printed.split(&link).nth(1).and_then(|rest| rest.lines().next()).expect(&printed);
+    assert_eq!(token.len(), 46, "44 characters, the padding percent-encoded: {token}");
+    let decoded = token.replace("%3D", "=");
+    assert!(!logs.contains(&decoded) && !logs.contains(token), "the token is not logged: {logs}");
 }
 
 /// A tiny blocking GET over std::net, so this test needs no HTTP client runtime.
@@ -179,8 +191,12 @@ mod reqwest {
             let rest = url.strip_prefix("http://")?;
             let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}")))?;
             let mut stream = TcpStream::connect(host).ok()?;
-            write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
-                .ok()?;
+            write!(
+                stream,
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+                super::TOKEN
+            )
+            .ok()?;
             let mut response = String::new();
             stream.read_to_string(&mut response).ok()?;
             let (head, body) = response.split_once("\r\n\r\n")?;
@@ -233,9 +249,12 @@ fn snapshot_and_restore_from_the_command_line() {
 /// `/health` answers.
 fn start_server(dir: &Path) -> (std::process::Child, String) {
     let listen = format!("127.0.0.1:{}", free_port());
-    let mut child = vexil(dir, &[], &[("VEXIL_LISTEN", &listen), ("VEXIL_LOG_LEVEL", "warn")])
-        .spawn()
-        .expect("start vexil");
+    let env = [
+        ("VEXIL_LISTEN", listen.as_str()),
+        ("VEXIL_LOG_LEVEL", "warn"),
+        ("VEXIL_BOOTSTRAP_TOKEN", TOKEN),
+    ];
+    let mut child = vexil(dir, &[], &env).spawn().expect("start vexil");
     let get = reqwest::blocking_client();
     let deadline = Instant::now() + Duration::from_secs(30);
     while get(&format!("http://{listen}/health")).is_none() {
@@ -260,7 +279,7 @@ fn import_and_export_against_a_running_server_with_a_progress_bar() {
     std::fs::write(client_dir.0.join("bulk.yml"), &yaml).unwrap();
 
     // On a terminal (a pseudo-terminal from util-linux's `script`) the import draws its bar.
-    let command = format!("{BIN} import bulk.yml --address {url} --token not-checked");
+    let command = format!("{BIN} import bulk.yml --address {url} --token {TOKEN}");
     let mut script = Command::new("script");
     script.current_dir(&client_dir.0).args(["-qefc", &command, "/dev/null"]);
     for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("VEXIL_")) {
@@ -274,7 +293,8 @@ fn import_and_export_against_a_running_server_with_a_progress_bar() {
     assert!(client_dir.entries().iter().all(|e| e == "bulk.yml"), "no local database is created");
 
     // Without a terminal there is no bar; a key that exists is refused (create-only).
-    let again = run(&client_dir.0, &["import", "bulk.yml", "--address", &url], &[]);
+    let again =
+        run(&client_dir.0, &["import", "bulk.yml", "--address", &url], &[("VEXIL_TOKEN", TOKEN)]);
     assert_eq!(again.status.code(), Some(1));
     assert!(!stderr(&again).contains("flags and segments"), "{}", stderr(&again));
     let refusal = stderr(&again);
@@ -283,7 +303,7 @@ fn import_and_export_against_a_running_server_with_a_progress_bar() {
     let exported = run(
         &client_dir.0,
         &["export", "--namespaces", "bulk", "--address", &url, "-o", "out.yml"],
-        &[],
+        &[("VEXIL_TOKEN", TOKEN)],
     );
     assert!(exported.status.success(), "{}", stderr(&exported));
     let remote_copy = std::fs::read_to_string(client_dir.0.join("out.yml")).unwrap();

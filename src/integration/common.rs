@@ -12,6 +12,17 @@ use sqlx::{AnyConnection, Connection, Executor};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_vexil");
 
+/// The admin token every test server is bootstrapped with (`VEXIL_BOOTSTRAP_TOKEN`).
+pub const TOKEN: &str = "vexil-binary-tests-admin-token";
+
+/// An HTTP client that sends [`TOKEN`] with every request and gives up after `timeout`.
+pub fn client(timeout: Duration) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = format!("Bearer {TOKEN}").parse().expect("a valid header value");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    reqwest::Client::builder().default_headers(headers).timeout(timeout).build().unwrap()
+}
+
 /// `vexil ARGS` on `url`, listening on `port`, with none of the caller's `VEXIL_*` settings.
 pub fn vexil(url: &str, args: &[&str], port: u16) -> Command {
     let mut command = Command::new(BIN);
@@ -23,6 +34,7 @@ pub fn vexil(url: &str, args: &[&str], port: u16) -> Command {
         .env("VEXIL_LISTEN", format!("127.0.0.1:{port}"))
         .env("VEXIL_DATABASE_URL", url)
         .env("VEXIL_LOG_LEVEL", "warn")
+        .env("VEXIL_BOOTSTRAP_TOKEN", TOKEN)
         .stdout(Stdio::null());
     command
 }

@@ -68,7 +68,7 @@ async fn load(client: reqwest::Client, base: String, id: String, acked: Arc<Mute
 async fn crash_rounds(url: &str, label: &str) {
     let rounds: usize =
         std::env::var("CRASH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let client = common::client(Duration::from_secs(10));
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let (mut server, _) = start(&client, url, port).await;

@@ -33,6 +33,7 @@ fn start(url: &str, port: u16) -> Server {
         .env("VEXIL_DATABASE_URL", url)
         .env("VEXIL_CACHE_POLL_MS", POLL_MS.to_string())
         .env("VEXIL_LOG_LEVEL", "warn")
+        .env("VEXIL_BOOTSTRAP_TOKEN", common::TOKEN)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -75,7 +76,7 @@ async fn a_write_on_one_replica_reaches_the_other_within_the_bound() {
         let _a = start(&url, port_a);
         let _b = start(&url, port_b);
         let (a, b) = (format!("http://127.0.0.1:{port_a}"), format!("http://127.0.0.1:{port_b}"));
-        let client = reqwest::Client::new();
+        let client = common::client(Duration::from_secs(30));
         wait_healthy(&client, &a).await;
         wait_healthy(&client, &b).await;
         let created = client
@@ -174,4 +175,111 @@ async fn a_write_on_one_replica_reaches_the_other_within_the_bound() {
         sorted[sorted.len() - 1],
         POLL_MS
     );
+}
+
+/// The session's CSRF token, read from a dashboard page as the browser would.
+async fn csrf_of(client: &reqwest::Client, base: &str, cookie: &str) -> String {
+    let page = client
+        .get(format!("{base}/settings/general"))
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "name=\"vexil-viewer\" content=\"";
+    let start =
+        page.find(marker).unwrap_or_else(|| panic!("the viewer meta tag: {page}")) + marker.len();
+    let json = page[start..page[start..].find('"').unwrap() + start].replace("&quot;", "\"");
+    serde_json::from_str::<Value>(&json).unwrap()["csrf_token"].as_str().unwrap().to_string()
+}
+
+/// Waits until `request` answers 401 on the other replica; how long that took.
+async fn refused_after(
+    started: Instant,
+    request: impl Fn() -> reqwest::RequestBuilder,
+) -> Duration {
+    let bound = Duration::from_millis(POLL_MS) + Duration::from_secs(2);
+    loop {
+        if request().send().await.unwrap().status() == 401 {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < bound, "still accepted after {bound:?}");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revocation_and_sign_out_reach_the_other_replica_at_once() {
+    let db = common::PostgresDb::create("vexil_revoke").await;
+    let (port_a, port_b) = (free_port(), free_port());
+    let (a, b) = (format!("http://127.0.0.1:{port_a}"), format!("http://127.0.0.1:{port_b}"));
+    let (revocations, sign_outs) = {
+        let _a = start(&db.url, port_a);
+        let _b = start(&db.url, port_b);
+        let admin = common::client(Duration::from_secs(30));
+        wait_healthy(&admin, &a).await;
+        wait_healthy(&admin, &b).await;
+        let plain = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let (mut revocations, mut sign_outs) = (Vec::new(), Vec::new());
+        for round in 0..10 {
+            // A token used on B (so B has it cached), revoked on A.
+            let created: Value = admin
+                .post(format!("{a}/auth/v1/method/token"))
+                .body(json!({"name": format!("r{round}"), "role": "viewer"}).to_string())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let token = created["clientToken"].as_str().unwrap().to_string();
+            let id = created["authentication"]["id"].as_str().unwrap().to_string();
+            let on_b = || plain.get(format!("{b}/api/v1/flags")).bearer_auth(&token);
+            assert_eq!(on_b().send().await.unwrap().status(), 200);
+            let revoked = admin.delete(format!("{a}/auth/v1/tokens/{id}")).send().await.unwrap();
+            assert_eq!(revoked.status(), 200);
+            revocations.push(refused_after(Instant::now(), on_b).await);
+
+            // A dashboard session made on B, signed out on A.
+            let signed_in = plain
+                .post(format!("{b}/login"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("token={}&next=%2F", common::TOKEN))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(signed_in.status(), 303);
+            let cookie = signed_in.headers()["set-cookie"].to_str().unwrap();
+            let cookie = cookie.split(';').next().unwrap().to_string();
+            let with_cookie = || plain.get(format!("{b}/api/v1/flags")).header("cookie", &cookie);
+            assert_eq!(with_cookie().send().await.unwrap().status(), 200);
+            let csrf = csrf_of(&plain, &a, &cookie).await;
+            let out = plain
+                .put(format!("{a}/auth/v1/self/expire"))
+                .header("cookie", &cookie)
+                .header("x-csrf-token", csrf)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(out.status(), 200);
+            sign_outs.push(refused_after(Instant::now(), with_cookie).await);
+        }
+        (revocations, sign_outs)
+    };
+    db.drop_now().await;
+    for (what, mut delays) in [("token revocation", revocations), ("sign-out", sign_outs)] {
+        delays.sort();
+        println!(
+            "{what} reached the other replica after: median {:?}, max {:?} (bound: cache_poll_ms = {POLL_MS} ms)",
+            delays[delays.len() / 2],
+            delays[delays.len() - 1]
+        );
+    }
 }

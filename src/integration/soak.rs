@@ -124,13 +124,14 @@ async fn soak(url: &str, label: &str) {
             .env("VEXIL_LISTEN", format!("127.0.0.1:{port}"))
             .env("VEXIL_DATABASE_URL", url)
             .env("VEXIL_LOG_LEVEL", "warn")
+            .env("VEXIL_BOOTSTRAP_TOKEN", common::TOKEN)
             .stdout(Stdio::null())
             .spawn()
             .expect("start vexil"),
     );
     let pid = server.0.id();
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let client = common::client(Duration::from_secs(10));
     let deadline = Instant::now() + Duration::from_secs(30);
     while !client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status().is_success())
     {

@@ -44,7 +44,7 @@ async fn export_over_rest_equals_the_local_export(db: &TestDb) {
     let api = Api::new(db);
     populate(&api, "team").await;
     populate(&api, "default").await;
-    let remote = Remote::new(&serve(db).await, None).unwrap();
+    let remote = Remote::new(&serve(db).await, Some(api.admin_token().await)).unwrap();
     for ns in ["team", "default"] {
         let documents = remote.export(Some(&[ns.to_string()]), false).await.unwrap();
         assert_eq!(to_yaml_stream(&documents).unwrap(), local_export(db, ns).await, "{ns}");
@@ -60,7 +60,8 @@ async fn replaying_through_the_rest_api_rebuilds_the_namespace(db: &TestDb) {
     populate(&Api::new(&source), "team").await;
     let yaml = local_export(&source, "team").await;
     let documents = parse(&yaml, false).unwrap();
-    let remote = Remote::new(&serve(db).await, None).unwrap();
+    let token = Api::new(db).admin_token().await;
+    let remote = Remote::new(&serve(db).await, Some(token)).unwrap();
     let counted = std::sync::atomic::AtomicU64::new(0);
     let tick = |n: u64| {
         counted.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
@@ -90,7 +91,11 @@ async fn replaying_through_the_rest_api_rebuilds_the_namespace(db: &TestDb) {
 }
 
 async fn a_vexil_remote_imports_all_or_nothing(db: &TestDb) {
-    let remote = Remote::new(&format!("{}/", serve(db).await), Some("secret".into())).unwrap();
+    let base = format!("{}/", serve(db).await);
+    let wrong = Remote::new(&base, Some("not-a-token".into())).unwrap();
+    let refused = wrong.is_vexil().await.unwrap_err().to_string();
+    assert!(refused.contains("401") || refused.contains("not authenticated"), "{refused}");
+    let remote = Remote::new(&base, Some(Api::new(db).admin_token().await)).unwrap();
     assert!(remote.is_vexil().await.unwrap());
     let good = "namespace: {key: ops, name: Ops}\nsegments:\n  - {key: s, name: S}\nflags:\n  - key: f\n    name: F\n    enabled: true\n    variants: [{key: on}]\n    rules:\n      - segment: s\n        distributions: [{variant: on, rollout: 100}]\n";
     let documents = parse(good, false).unwrap();

@@ -1,6 +1,7 @@
 //! What the dashboard needs beyond the REST operations: whole pages read at once, a rule saved
 //! with its distribution in one transaction, segment usage, and copying a flag.
 
+use crate::auth::Need;
 use std::collections::BTreeMap;
 
 use app::{
@@ -29,6 +30,7 @@ impl Service {
     /// Everything the flag page shows. The data version is read first: a write that lands
     /// while the rest is read moves it past what the page holds, so the page's poll refetches.
     pub async fn flag_detail(&self, namespace: &str, key: &str) -> Result<FlagDetail, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let data_version = self.data_version(namespace).await?;
         let flag = self.get_flag(namespace, key).await?;
         let all = PageRequest::default();
@@ -54,6 +56,7 @@ impl Service {
         key: &str,
         patch: FlagPatch,
     ) -> Result<Flag, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let current = self.get_flag(namespace, key).await?;
         let input = FlagInput {
             key: key.to_string(),
@@ -79,6 +82,8 @@ impl Service {
         key: &str,
         target: &str,
     ) -> Result<Flag, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
+        crate::auth::require(Need::Write, Some(target))?;
         if target == namespace {
             return Err(invalid_field("namespace", "choose a namespace other than the flag's own"));
         }
@@ -101,6 +106,7 @@ impl Service {
         id: Option<&str>,
         draft: RuleDraft,
     ) -> Result<Rule, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let shares: Vec<f64> = draft.distributions.iter().map(|(_, share)| *share).collect();
         check_distribution(&shares).map_err(|reason| invalid_field("distributions", &reason))?;
         if draft.segment_keys.is_empty() {
@@ -189,6 +195,7 @@ impl Service {
 
     /// The namespace's segments, each with the flags whose rules or rollouts use it.
     pub async fn segment_listing(&self, namespace: &str) -> Result<SegmentListing, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let data_version = self.data_version(namespace).await?;
         let list = self.list_segments(namespace, PageRequest::default()).await?.items;
         let mut usage = self.segment_usage(namespace).await?;
@@ -208,6 +215,7 @@ impl Service {
         namespace: &str,
         key: &str,
     ) -> Result<SegmentSummary, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let segment = self.get_segment(namespace, key).await?;
         let used_by = self.segment_usage(namespace).await?.remove(key).unwrap_or_default();
         Ok(SegmentSummary { segment, used_by })

@@ -1,5 +1,6 @@
 //! Evaluation: the engine over the cached snapshot, plus request ids, timing and Flipt's errors.
 
+use crate::auth::Need;
 use std::{sync::Arc, time::Instant};
 
 use app::{
@@ -55,6 +56,7 @@ fn eval_error(error: EvalError, namespace: &str, flag_key: &str) -> AppError {
 impl Service {
     /// The current snapshot of a namespace (empty if it does not exist).
     pub async fn snapshot(&self, namespace: &str) -> Result<Arc<Snapshot>, AppError> {
+        crate::auth::require(Need::Evaluate, Some(namespace))?;
         self.cache.get(namespace).await.map_err(internal)
     }
 
@@ -63,6 +65,7 @@ impl Service {
         &self,
         request: &EvaluationRequest,
     ) -> Result<VariantEvaluationResponse, AppError> {
+        crate::auth::require(Need::Evaluate, Some(namespace_of(request)))?;
         let start = Instant::now();
         let namespace = namespace_of(request);
         let snapshot = self.snapshot(namespace).await?;
@@ -85,6 +88,7 @@ impl Service {
         &self,
         request: &EvaluationRequest,
     ) -> Result<BooleanEvaluationResponse, AppError> {
+        crate::auth::require(Need::Evaluate, Some(namespace_of(request)))?;
         let start = Instant::now();
         let namespace = namespace_of(request);
         let snapshot = self.snapshot(namespace).await?;
@@ -103,10 +107,30 @@ impl Service {
     }
 
     /// `POST /evaluate/v1/batch`: a missing flag is an error item; any other error fails all.
+    /// Whether the caller may evaluate in `namespace` at all.
+    pub fn may_evaluate(&self, namespace: &str) -> Result<(), AppError> {
+        crate::auth::require(Need::Evaluate, Some(namespace)).map(|_| ())
+    }
+
     pub async fn evaluate_batch(
         &self,
         batch: &BatchEvaluationRequest,
     ) -> Result<BatchEvaluationResponse, AppError> {
+        let principal = crate::auth::current();
+        if principal.flipt_scoped {
+            // Flipt: every request of a batch must name the token's namespace, and an empty
+            // batch names none.
+            let mut namespaces = batch.requests.iter().map(namespace_of);
+            let first = namespaces.next();
+            if first.is_none() || namespaces.any(|ns| Some(ns) != first) {
+                return Err(crate::auth::unauthenticated(
+                    "batch namespaces do not match the token",
+                ));
+            }
+        }
+        for request in &batch.requests {
+            crate::auth::check(&principal, Need::Evaluate, Some(namespace_of(request)))?;
+        }
         let start = Instant::now();
         let mut responses = Vec::with_capacity(batch.requests.len());
         for request in &batch.requests {

@@ -1,5 +1,6 @@
 //! Flags and variants.
 
+use crate::auth::Need;
 use app::{
     domain::{
         Flag, FlagInput, FlagListing, FlagQuery, Page, PageRequest, Variant, VariantInput,
@@ -54,6 +55,7 @@ impl Service {
         namespace: &str,
         request: PageRequest,
     ) -> Result<Page<Flag>, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let rows = flags::page(&mut conn, namespace, fetch_limit(request), request.offset)
             .await
@@ -71,6 +73,7 @@ impl Service {
         namespace: &str,
         query: FlagQuery,
     ) -> Result<FlagListing, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let order = match query.sort.as_str() {
             "name" => flags::FlagOrder::Name,
             "created" => flags::FlagOrder::Created,
@@ -109,12 +112,14 @@ impl Service {
 
     /// A namespace's data version (404 if there is no such namespace).
     pub async fn data_version(&self, namespace: &str) -> Result<i64, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let row = namespaces::get(self.store.reader(), namespace).await.map_err(internal)?;
         Ok(row.ok_or_else(|| not_found("namespace", namespace))?.data_version)
     }
 
     /// One flag with its variants.
     pub async fn get_flag(&self, namespace: &str, key: &str) -> Result<Flag, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         load_flag(&mut conn, namespace, key)
             .await?
@@ -123,6 +128,7 @@ impl Service {
 
     /// Creates a flag (without variants; they are added one by one, as in Flipt).
     pub async fn create_flag(&self, namespace: &str, input: FlagInput) -> Result<Flag, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::key("key", &input.key)?;
         validate::required("name", &input.name)?;
         let metadata = match &input.metadata {
@@ -164,6 +170,7 @@ impl Service {
         input: FlagInput,
         expected_version: Option<i64>,
     ) -> Result<Flag, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::required("name", &input.name)?;
         let name = flag_name(namespace, key);
         let mut tx = self.begin().await?;
@@ -217,6 +224,7 @@ impl Service {
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let before = load_flag(&mut tx, namespace, key).await?;
         if before.is_some() {
@@ -242,6 +250,7 @@ impl Service {
         flag_key: &str,
         input: VariantInput,
     ) -> Result<Variant, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::required("key", &input.key)?;
         let attachment = validate::attachment(&input.attachment)?;
         let mut tx = self.begin().await?;
@@ -279,6 +288,7 @@ impl Service {
         id: &str,
         input: VariantInput,
     ) -> Result<Variant, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::required("key", &input.key)?;
         let attachment = validate::attachment(&input.attachment)?;
         let mut tx = self.begin().await?;
@@ -311,6 +321,7 @@ impl Service {
         flag_key: &str,
         id: &str,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let before = flags::variant(&mut tx, namespace, flag_key, id).await.map_err(internal)?;
         if flags::delete_variant(&mut tx, namespace, flag_key, id).await.map_err(internal)? {

@@ -1,6 +1,7 @@
 //! Recording every write in the change log, inside the write's own transaction, and reading
 //! the log back.
 
+use crate::auth::Need;
 use app::{
     domain::{Change, Page, PageRequest},
     error::AppError,
@@ -14,9 +15,6 @@ use super::{
     Service,
 };
 use crate::store::{changes, changes::NewChange, now_nanos, Tx};
-
-/// Who made a change, until authentication exists.
-pub const ANONYMOUS: &str = "anonymous";
 
 /// An object as the change log stores it.
 pub fn snap<T: Serialize>(value: &T) -> Option<Value> {
@@ -36,12 +34,14 @@ impl Service {
         before: Option<Value>,
         after: Option<Value>,
     ) -> Result<(), AppError> {
+        // Who: the running request's principal (an email or a token, with its role).
+        let actor = crate::auth::current().actor();
         let change = NewChange {
             namespace_key: namespace,
             resource_type,
             resource_key,
             action,
-            actor: ANONYMOUS,
+            actor: &actor,
             before: before.map(|v| v.to_string()),
             after: after.map(|v| v.to_string()),
             created_at: now_nanos(),
@@ -57,6 +57,7 @@ impl Service {
         resource_key: Option<&str>,
         request: PageRequest,
     ) -> Result<Page<Change>, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let rows = changes::page(
             &mut conn,

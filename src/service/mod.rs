@@ -2,6 +2,8 @@
 //! Every write goes through here as one transaction that also bumps the namespace's data
 //! version, so caches and open pages can tell that something changed.
 
+mod access;
+mod access_port;
 mod dashboard;
 mod error;
 mod evaluate;
@@ -10,11 +12,13 @@ mod history;
 mod import;
 pub mod metrics;
 mod namespaces;
+mod oidc;
 mod paging;
 mod port;
 mod portable;
 mod rollouts;
 mod rules;
+pub mod scoped_port;
 mod segments;
 mod snapshots;
 mod validate;
@@ -28,6 +32,8 @@ use crate::{
     store::{namespaces as ns_store, Store, Tx},
 };
 
+pub use access::{method_name, token_grant, AccessPolicy, Authentication, NewToken};
+pub use access_port::viewer_of;
 pub use error::internal;
 pub use import::{objects_in, ImportMode, ImportSummary, Progress};
 pub use paging::{decode_token, encode_token};
@@ -41,12 +47,18 @@ pub struct Service {
     metrics: Arc<metrics::Metrics>,
     retention: Retention,
     document_max_depth: usize,
+    access: Arc<crate::auth::registry::Registry>,
+    policy: AccessPolicy,
+    oidc: Option<Arc<crate::auth::oidc::Oidc>>,
 }
 
 impl Service {
     pub fn new(store: Store) -> Self {
         let cache = Arc::new(Cache::new(store.clone()));
         Service {
+            access: Arc::new(crate::auth::registry::Registry::new(store.clone())),
+            policy: AccessPolicy::default(),
+            oidc: None,
             store,
             cache,
             metrics: Arc::default(),
@@ -66,6 +78,22 @@ impl Service {
         self.document_max_depth
     }
 
+    /// The same service with another access policy (`auth_required`, `session_lifetime_hours`).
+    pub fn with_access_policy(mut self, policy: AccessPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Whether callers must authenticate (`auth_required`).
+    pub fn auth_required(&self) -> bool {
+        self.policy.required
+    }
+
+    /// The verified-credential cache that the door and the replica poll share.
+    pub fn access(&self) -> &Arc<crate::auth::registry::Registry> {
+        &self.access
+    }
+
     /// The same service with another snapshot retention.
     pub fn with_retention(mut self, retention: Retention) -> Self {
         self.retention = retention;
@@ -73,7 +101,8 @@ impl Service {
     }
 
     /// Evaluation and cache metrics in Prometheus' text format.
-    pub fn render_metrics(&self) -> String {
+    pub fn render_metrics(&self) -> Result<String, AppError> {
+        crate::auth::require(crate::auth::Need::Read, None)?;
         use std::sync::atomic::Ordering::Relaxed;
         let mut out = String::new();
         self.metrics.render(&mut out);
@@ -107,7 +136,8 @@ impl Service {
             ));
         }
         self.render_degraded(&mut out);
-        out
+        crate::auth::render_refusals(&mut out);
+        Ok(out)
     }
 
     /// The gauges of degraded mode: is the database answering, and how stale is the cache.

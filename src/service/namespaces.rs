@@ -1,6 +1,7 @@
 //! Namespace reads and writes. The metadata update is the store's narrow UPDATE and nothing
 //! else; a delete removes flags, then segments, then the namespace, in one transaction.
 
+use crate::auth::Need;
 use app::{
     domain::{Namespace, NamespaceInput, Page, PageRequest},
     error::AppError,
@@ -16,7 +17,27 @@ use crate::store::{flags, namespaces, namespaces::Updated, now_nanos, segments};
 
 impl Service {
     /// A page of namespaces in creation order.
+    /// A caller whose roles name single namespaces sees only those.
     pub async fn list_namespaces(&self, request: PageRequest) -> Result<Page<Namespace>, AppError> {
+        let principal = crate::auth::current();
+        if principal.flipt_scoped {
+            // Flipt: a namespace-scoped token cannot list namespaces (there is no namespace
+            // in the request to match).
+            return Err(crate::auth::unauthenticated("namespace-scoped token listing namespaces"));
+        }
+        if crate::auth::check(&principal, Need::Read, None).is_err() {
+            let visible: Vec<String> = principal
+                .namespaces()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|ns| principal.role_in(Some(ns)) >= Some(crate::auth::Role::Viewer))
+                .map(str::to_string)
+                .collect();
+            if visible.is_empty() {
+                crate::auth::check(&principal, Need::Read, None)?;
+            }
+            return self.some_namespaces(&visible, request).await;
+        }
         let reader = self.store.reader();
         let rows = namespaces::list(reader, fetch_limit(request), request.offset)
             .await
@@ -26,8 +47,26 @@ impl Service {
         Ok(page_of(items, request, total, |n: &Namespace| n.key.clone()))
     }
 
+    /// The namespaces among `keys` that exist, as one page.
+    async fn some_namespaces(
+        &self,
+        keys: &[String],
+        request: PageRequest,
+    ) -> Result<Page<Namespace>, AppError> {
+        let mut found = Vec::with_capacity(keys.len());
+        for key in keys {
+            if let Some(row) = namespaces::get(self.store.reader(), key).await.map_err(internal)? {
+                found.push(Namespace::from(row));
+            }
+        }
+        let total = found.len() as i64;
+        let items = found.into_iter().skip(request.offset.max(0) as usize).collect();
+        Ok(page_of(items, request, total, |n: &Namespace| n.key.clone()))
+    }
+
     /// One namespace.
     pub async fn get_namespace(&self, key: &str) -> Result<Namespace, AppError> {
+        crate::auth::require(Need::Read, Some(key))?;
         namespaces::get(self.store.reader(), key)
             .await
             .map_err(internal)?
@@ -37,6 +76,7 @@ impl Service {
 
     /// Creates an unprotected namespace.
     pub async fn create_namespace(&self, input: NamespaceInput) -> Result<Namespace, AppError> {
+        crate::auth::require(Need::Admin, Some(&input.key))?;
         validate::key("key", &input.key)?;
         validate::required("name", &input.name)?;
         let mut tx = self.begin().await?;
@@ -61,6 +101,7 @@ impl Service {
         input: NamespaceInput,
         expected_version: Option<i64>,
     ) -> Result<Namespace, AppError> {
+        crate::auth::require(Need::Admin, Some(key))?;
         validate::required("name", &input.name)?;
         let mut tx = self.begin().await?;
         let before = namespaces::get(&mut *tx, key).await.map_err(internal)?.map(Namespace::from);
@@ -103,6 +144,7 @@ impl Service {
         force: bool,
         expected_version: Option<i64>,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Admin, Some(key))?;
         let mut tx = self.begin().await?;
         let row = namespaces::get(&mut *tx, key)
             .await

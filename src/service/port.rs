@@ -2,10 +2,11 @@
 
 use app::{
     domain::{
-        Change, ConsoleResult, Constraint, ConstraintInput, EvaluationRequest, Flag, FlagDetail,
-        FlagInput, FlagListing, FlagPatch, FlagQuery, FlagType, Namespace, NamespaceInput,
-        PageRequest, Rollout, RolloutInput, RolloutOrder, Rule, RuleDraft, RuleOrder, Segment,
-        SegmentInput, SegmentListing, SegmentSummary, SnapshotInfo, Variant, VariantInput,
+        Change, ConsoleResult, Constraint, ConstraintInput, CreatedToken, EvaluationRequest, Flag,
+        FlagDetail, FlagInput, FlagListing, FlagPatch, FlagQuery, FlagType, Namespace,
+        NamespaceInput, PageRequest, Rollout, RolloutInput, RolloutOrder, Rule, RuleDraft,
+        RuleOrder, Segment, SegmentInput, SegmentListing, SegmentSummary, SessionSummary,
+        SnapshotInfo, TokenInput, TokenListing, Variant, VariantInput,
     },
     error::AppError,
     port::VexilPort,
@@ -261,5 +262,25 @@ impl VexilPort for Service {
 
     async fn restore_snapshot(&self, id: &str) -> Result<(), AppError> {
         Service::restore_snapshot(self, id).await.map(|_| ())
+    }
+
+    async fn list_tokens(&self, offset: i64) -> Result<TokenListing, AppError> {
+        self.token_page(offset).await
+    }
+
+    async fn create_token(&self, input: TokenInput) -> Result<CreatedToken, AppError> {
+        self.create_token_from(input).await
+    }
+
+    async fn revoke_token(&self, id: &str) -> Result<(), AppError> {
+        self.delete_token(id).await.map(|_| ())
+    }
+
+    async fn list_sessions(&self) -> Result<Vec<SessionSummary>, AppError> {
+        self.session_list().await
+    }
+
+    async fn end_session(&self, id: &str) -> Result<(), AppError> {
+        Service::end_session(self, id).await.map(|_| ())
     }
 }

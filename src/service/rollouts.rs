@@ -1,5 +1,6 @@
 //! Rollouts of boolean flags.
 
+use crate::auth::Need;
 use app::{
     domain::{Page, PageRequest, Rollout, RolloutInput, RolloutOrder, RolloutType},
     error::AppError,
@@ -103,6 +104,7 @@ impl Service {
         flag_key: &str,
         request: PageRequest,
     ) -> Result<Page<Rollout>, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let rows =
             rollouts::page(&mut conn, namespace, flag_key, fetch_limit(request), request.offset)
@@ -120,6 +122,7 @@ impl Service {
         flag_key: &str,
         id: &str,
     ) -> Result<Rollout, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let row = require_rollout(&mut conn, namespace, flag_key, id).await?;
         Ok(load_rollouts(&mut conn, vec![row]).await?.remove(0))
@@ -132,6 +135,7 @@ impl Service {
         flag_key: &str,
         input: RolloutInput,
     ) -> Result<Rollout, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         if input.rank <= 0 {
             return Err(invalid_field("rank", "must be greater than 0"));
         }
@@ -168,6 +172,7 @@ impl Service {
         id: &str,
         input: RolloutInput,
     ) -> Result<Rollout, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let current = require_rollout(&mut tx, namespace, flag_key, id).await?;
         let checked = check_part(&mut tx, namespace, &input).await?;
@@ -194,6 +199,7 @@ impl Service {
         flag_key: &str,
         id: &str,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let Some(row) = rollouts::get(&mut tx, namespace, flag_key, id).await.map_err(internal)?
         else {
@@ -221,6 +227,7 @@ impl Service {
         flag_key: &str,
         order: RolloutOrder,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         if order.rollout_ids.len() < 2 {
             return Err(invalid_field("rolloutIds", "must contain atleast 2 elements"));
         }

@@ -1,5 +1,6 @@
 //! Rules and distributions of variant flags.
 
+use crate::auth::Need;
 use app::{
     domain::{
         Distribution, DistributionInput, Page, PageRequest, Rule, RuleInput, RuleOrder,
@@ -78,6 +79,7 @@ impl Service {
         flag_key: &str,
         request: PageRequest,
     ) -> Result<Page<Rule>, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let rows =
             rules::page(&mut conn, namespace, flag_key, fetch_limit(request), request.offset)
@@ -95,6 +97,7 @@ impl Service {
         flag_key: &str,
         id: &str,
     ) -> Result<Rule, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let row = require_rule(&mut conn, namespace, flag_key, id).await?;
         Ok(load_rules(&mut conn, vec![row]).await?.remove(0))
@@ -107,6 +110,7 @@ impl Service {
         flag_key: &str,
         input: RuleInput,
     ) -> Result<Rule, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         if input.rank <= 0 {
             return Err(invalid_field("rank", "must be greater than 0"));
         }
@@ -145,6 +149,7 @@ impl Service {
         id: &str,
         input: RuleInput,
     ) -> Result<Rule, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let current = require_rule(&mut tx, namespace, flag_key, id).await?;
         let before = snap(&load_rules(&mut tx, vec![current.clone()]).await?.remove(0));
@@ -172,6 +177,7 @@ impl Service {
         flag_key: &str,
         id: &str,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let Some(row) = rules::get(&mut tx, namespace, flag_key, id).await.map_err(internal)?
         else {
@@ -196,6 +202,7 @@ impl Service {
         flag_key: &str,
         order: RuleOrder,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         if order.rule_ids.len() < 2 {
             return Err(invalid_field("ruleIds", "must contain atleast 2 elements"));
         }
@@ -235,6 +242,7 @@ impl Service {
         rule_id: &str,
         input: DistributionInput,
     ) -> Result<Distribution, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::required("variantId", &input.variant_id)?;
         validate::percentage("rollout", input.rollout)?;
         let mut tx = self.begin().await?;
@@ -274,6 +282,7 @@ impl Service {
         id: &str,
         input: DistributionInput,
     ) -> Result<Distribution, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::required("variantId", &input.variant_id)?;
         validate::percentage("rollout", input.rollout)?;
         let mut tx = self.begin().await?;
@@ -309,6 +318,7 @@ impl Service {
         id: &str,
         variant_id: &str,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::required("variantId", variant_id)?;
         let mut tx = self.begin().await?;
         if rules::get(&mut tx, namespace, flag_key, rule_id).await.map_err(internal)?.is_none() {

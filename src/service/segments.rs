@@ -1,5 +1,6 @@
 //! Segments and constraints.
 
+use crate::auth::Need;
 use app::{
     domain::{Constraint, ConstraintInput, Page, PageRequest, Segment, SegmentInput},
     error::AppError,
@@ -57,6 +58,7 @@ impl Service {
         namespace: &str,
         request: PageRequest,
     ) -> Result<Page<Segment>, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let rows = segments::page(&mut conn, namespace, fetch_limit(request), request.offset)
             .await
@@ -72,6 +74,7 @@ impl Service {
 
     /// One segment with its constraints.
     pub async fn get_segment(&self, namespace: &str, key: &str) -> Result<Segment, AppError> {
+        crate::auth::require(Need::Read, Some(namespace))?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         load_segment(&mut conn, namespace, key)
             .await?
@@ -84,6 +87,7 @@ impl Service {
         namespace: &str,
         input: SegmentInput,
     ) -> Result<Segment, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::key("key", &input.key)?;
         validate::required("name", &input.name)?;
         let mut tx = self.begin().await?;
@@ -117,6 +121,7 @@ impl Service {
         input: SegmentInput,
         expected_version: Option<i64>,
     ) -> Result<Segment, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         validate::required("name", &input.name)?;
         let name = segment_name(namespace, key);
         let mut tx = self.begin().await?;
@@ -160,6 +165,7 @@ impl Service {
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let before = load_segment(&mut tx, namespace, key).await?;
         if before.is_some() {
@@ -192,6 +198,7 @@ impl Service {
         segment_key: &str,
         input: ConstraintInput,
     ) -> Result<Constraint, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let checked = validate::constraint(
             input.comparison_type,
             &input.property,
@@ -234,6 +241,7 @@ impl Service {
         id: &str,
         input: ConstraintInput,
     ) -> Result<Constraint, AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let checked = validate::constraint(
             input.comparison_type,
             &input.property,
@@ -269,6 +277,7 @@ impl Service {
         segment_key: &str,
         id: &str,
     ) -> Result<(), AppError> {
+        crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let before =
             segments::constraint(&mut tx, namespace, segment_key, id).await.map_err(internal)?;

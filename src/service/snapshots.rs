@@ -2,6 +2,7 @@
 //! every destructive write's transaction and on demand; restore replaces the namespace with a
 //! snapshot in one transaction, after saving what it replaces.
 
+use crate::auth::Need;
 use std::time::Duration;
 
 use app::{
@@ -91,6 +92,10 @@ impl Service {
         namespace: &str,
         reason: &str,
     ) -> Result<SnapshotInfo, AppError> {
+        crate::auth::require(Need::Admin, Some(namespace))?;
+        if namespace.is_empty() {
+            return Err(AppError::Invalid("invalid field namespace: must not be empty".into()));
+        }
         let mut tx = self.begin().await?;
         let reason = if reason.is_empty() { "on demand" } else { reason };
         let info = self
@@ -107,6 +112,7 @@ impl Service {
         namespace: Option<&str>,
         request: PageRequest,
     ) -> Result<Page<SnapshotInfo>, AppError> {
+        crate::auth::require(Need::Admin, namespace)?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let rows = snapshots::page(&mut conn, namespace, fetch_limit(request), request.offset)
             .await
@@ -118,6 +124,7 @@ impl Service {
 
     /// One snapshot and its document.
     pub async fn get_snapshot(&self, id: &str) -> Result<(SnapshotInfo, Document), AppError> {
+        crate::auth::require(Need::Admin, None)?;
         let mut conn = self.store.reader().acquire().await.map_err(|e| internal(e.into()))?;
         let row = snapshots::get(&mut conn, id)
             .await
@@ -134,6 +141,7 @@ impl Service {
         &self,
         id: &str,
     ) -> Result<(SnapshotInfo, ImportSummary), AppError> {
+        crate::auth::require(Need::Admin, None)?;
         let (info, document) = self.get_snapshot(id).await?;
         let namespace = info.namespace_key.clone();
         let mut tx = self.begin().await?;

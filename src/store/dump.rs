@@ -24,6 +24,34 @@ pub const TABLES: &[(&str, &str)] = &[
     ("rollout_segment_references", "rollout_segment_id, segment_key"),
 ];
 
+/// The tables outside the flag data that a refused request must not change either: the
+/// change log, snapshots and access control (a token's `last_used_at` is bookkeeping written
+/// in batches, not data, and is left out).
+pub const OTHER_TABLES: &[(&str, &str)] = &[
+    ("changes", "id"),
+    ("snapshots", "id"),
+    ("authentications", "id"),
+    ("sessions", "id"),
+    ("oidc_logins", "state"),
+    ("auth_state", "id"),
+];
+
+/// Every table, data and otherwise.
+pub async fn everything(conn: &mut AnyConnection) -> Result<Dump, StoreError> {
+    let mut dump = all(&mut *conn).await?;
+    for (table, order) in OTHER_TABLES {
+        let rows = sqlx::query(&format!("SELECT * FROM {table} ORDER BY {order}"))
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut rows: Vec<BTreeMap<String, Value>> = rows.iter().map(row_to_map).collect();
+        for row in &mut rows {
+            row.remove("last_used_at");
+        }
+        dump.insert(table.to_string(), rows);
+    }
+    Ok(dump)
+}
+
 /// Table name → rows, each row a column → value map.
 pub type Dump = BTreeMap<String, Vec<BTreeMap<String, Value>>>;
 

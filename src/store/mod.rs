@@ -8,6 +8,7 @@
 //! while readers proceed under WAL. Waiting for a connection is bounded
 //! (`database_acquire_timeout_ms`), so an unreachable database fails requests fast.
 
+pub mod access;
 pub mod changes;
 mod clock;
 pub mod dump;

@@ -32,10 +32,22 @@ pub struct Reply {
     pub body: Value,
 }
 
-/// Sends requests to the whole application.
+/// Whose credential a request carries.
+#[derive(Clone, Debug)]
+enum Who {
+    /// An admin token made for the test on first use.
+    Admin,
+    Nobody,
+    Bearer(String),
+}
+
+/// Sends requests to the whole application, by default with an admin token.
+#[derive(Clone)]
 pub struct Api {
     app: NormalizePath<Router>,
     pub service: Arc<Service>,
+    admin: Arc<tokio::sync::OnceCell<String>>,
+    who: Who,
 }
 
 impl Api {
@@ -48,7 +60,49 @@ impl Api {
         let service = Arc::new(Service::new(db.store.clone()));
         let state =
             AppState { leptos_options: leptos_options(&settings), service: service.clone() };
-        Api { app: normalized(router(state, &settings)), service }
+        Api {
+            app: normalized(router(state, &settings)),
+            service,
+            admin: Arc::default(),
+            who: Who::Admin,
+        }
+    }
+
+    /// The same application, requests carrying no credential.
+    pub fn anonymous(&self) -> Api {
+        Api { who: Who::Nobody, ..self.clone() }
+    }
+
+    /// The same application, requests carrying `Authorization: Bearer <token>`.
+    pub fn bearer(&self, token: &str) -> Api {
+        Api { who: Who::Bearer(token.to_string()), ..self.clone() }
+    }
+
+    /// The test's admin token (created in the database on first use).
+    pub async fn admin_token(&self) -> String {
+        let service = self.service.clone();
+        self.admin
+            .get_or_init(|| async move {
+                let new = crate::service::NewToken {
+                    name: "test-admin".into(),
+                    role: Some(app::domain::Role::Admin),
+                    ..Default::default()
+                };
+                super::as_owner(service.create_token(new)).await.expect("a test admin token").0
+            })
+            .await
+            .clone()
+    }
+
+    /// A new token with `role`, over `namespace` (or all), made by the test's owner.
+    pub async fn token(&self, role: app::domain::Role, namespace: Option<&str>) -> String {
+        let new = crate::service::NewToken {
+            name: format!("test-{}", role.as_str()),
+            role: Some(role),
+            namespace_key: namespace.unwrap_or_default().to_string(),
+            ..Default::default()
+        };
+        super::as_owner(self.service.create_token(new)).await.expect("a test token").0
     }
 
     /// Sends raw bytes with the given headers.
@@ -60,6 +114,18 @@ impl Api {
         body: Vec<u8>,
     ) -> Reply {
         let mut request = Request::builder().method(method).uri(uri);
+        let explicit = headers.iter().any(|(name, _)| {
+            name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("cookie")
+        });
+        let bearer = match &self.who {
+            _ if explicit => None,
+            Who::Admin => Some(self.admin_token().await),
+            Who::Bearer(token) => Some(token.clone()),
+            Who::Nobody => None,
+        };
+        if let Some(token) = bearer {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

@@ -9,6 +9,12 @@ pub async fn dump(db: &TestDb) -> Dump {
     dump::all(&mut conn).await.expect("a dump")
 }
 
+/// Every row of every table: data, change log, snapshots, tokens and sessions.
+pub async fn dump_everything(db: &TestDb) -> Dump {
+    let mut conn = db.store.reader().acquire().await.expect("a connection");
+    dump::everything(&mut conn).await.expect("a dump")
+}
+
 /// Asserts that `after` equals `before` except for the metadata columns (`name`,
 /// `description`, `updated_at`, `version`) of namespace `key`'s own row.
 pub fn assert_only_metadata_changed(before: &Dump, after: &Dump, key: &str) {

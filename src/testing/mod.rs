@@ -129,7 +129,14 @@ impl TestDb {
     }
 }
 
+/// Runs `future` as the command line does: the owner of the database, allowed everything.
+pub async fn as_owner<F: std::future::Future>(future: F) -> F::Output {
+    crate::auth::scope(std::sync::Arc::new(crate::auth::Principal::system()), future).await
+}
+
 /// Runs each named `async fn(&TestDb)` as two tests, `<name>::sqlite` and `<name>::postgres`.
+/// The test's own calls into the service run as the command line does (the database's owner);
+/// requests through [`api::Api`] go through the door with their own credential.
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         $(
@@ -137,13 +144,13 @@ macro_rules! on_both_databases {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
                     let db = $crate::testing::TestDb::sqlite().await;
-                    super::$name(&db).await;
+                    $crate::testing::as_owner(super::$name(&db)).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     let db = $crate::testing::TestDb::postgres().await;
-                    super::$name(&db).await;
+                    $crate::testing::as_owner(super::$name(&db)).await;
                 }
             }
         )*

@@ -13,6 +13,8 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         AppError::Conflict { .. } => "Changed by someone else",
         AppError::Unavailable(_) => "The database is not answering: nothing was saved",
         AppError::StorageFull(_) => "The database disk is full: nothing was saved",
+        AppError::Unauthenticated(_) => "You are not signed in (or your session ended)",
+        AppError::PermissionDenied(_) => "Your role does not allow this: nothing was changed",
         AppError::Internal(_) => "The server could not complete this",
         AppError::Transport(_) => "The server could not be reached",
     };

@@ -3,6 +3,7 @@
 //! bodies, lenient as Flipt is: camelCase or snake_case, `null` for "not given", unknown
 //! fields ignored, enums by name or number.
 
+mod access;
 mod change;
 mod dashboard;
 mod enums;
@@ -16,6 +17,9 @@ mod rule;
 mod segment;
 mod snapshot;
 
+pub use access::{
+    CreatedToken, Role, SessionSummary, TokenInput, TokenListing, TokenSummary, Viewer,
+};
 pub use change::Change;
 pub use dashboard::{
     check_distribution, even_split, metadata_from_rows, metadata_rows, ConsoleResult, FlagDetail,

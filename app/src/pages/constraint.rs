@@ -3,6 +3,7 @@
 //! form still works: every type's operators are offered, grouped, and a one-of list is typed
 //! as a JSON array; the server checks the combination either way.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 
 use crate::{
@@ -43,15 +44,15 @@ pub(super) fn ConstraintRow(constraint: Constraint) -> impl IntoView {
                 <ConstraintForm namespace=constraint.namespace_key.clone() segment_key=constraint.segment_key.clone() constraint=Some(constraint.clone()) />
             </details>
             <FormError error />
-            <Confirm summary="Delete…" message=format!("Deletes the constraint on {}.", constraint.property)>
-                <ActionForm action=delete>
+            <WriteOnly><Confirm summary="Delete…" message=format!("Deletes the constraint on {}.", constraint.property)>
+                <ActionForm action=delete><CsrfField />
                     <input type="hidden" name="namespace" value=namespace />
                     <input type="hidden" name="segment_key" value=segment_key />
                     <input type="hidden" name="id" value=id />
                     <ConfirmBox />
                     <button type="submit" class="danger">"Delete constraint"</button>
                 </ActionForm>
-            </Confirm>
+            </Confirm></WriteOnly>
         </article>
     }
 }
@@ -182,7 +183,7 @@ pub(super) fn ConstraintForm(
     let property = constraint.as_ref().map(|c| c.property.clone()).unwrap_or_default();
     let description = constraint.as_ref().map(|c| c.description.clone()).unwrap_or_default();
     view! {
-        <ActionForm action=save>
+        <WriteOnly><ActionForm action=save><CsrfField />
             <FormError error fields=&["property", "operator", "value"] />
             <input type="hidden" name="namespace" value=namespace />
             <input type="hidden" name="segment_key" value=segment_key />
@@ -213,7 +214,7 @@ pub(super) fn ConstraintForm(
                 <label>"Description"<input name="description" value=description /></label>
             </div>
             <button type="submit">{if creating { "Add constraint" } else { "Save constraint" }}</button>
-        </ActionForm>
+        </ActionForm></WriteOnly>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Settings → General: preferences of this browser (the theme). Works without JavaScript: the
 //! form posts, the server sets the cookie and renders the page again in the chosen theme.
 
+use crate::access::CsrfField;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -24,7 +25,7 @@ pub fn GeneralSettings() -> impl IntoView {
             <h2>"Appearance"</h2>
             <FormError error />
             {move || saved().map(|t| view! { <p role="status" class="ok">{format!("Theme set to {t}.")}</p> })}
-            <ActionForm action>
+            <ActionForm action><CsrfField />
                 <fieldset>
                     <legend>"Theme"</legend>
                     {THEMES.iter().map(|choice| {

@@ -1,5 +1,6 @@
 //! One module per page of the dashboard.
 
+mod access;
 mod console;
 mod constraint;
 mod flag;
@@ -15,6 +16,7 @@ mod segments;
 mod settings;
 mod snapshots;
 
+pub use access::AccessPage;
 pub use console::ConsolePage;
 pub use flag::FlagPage;
 pub use flags::FlagsPage;

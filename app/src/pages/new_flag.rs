@@ -3,6 +3,7 @@
 //! sends the browser to the flag list, newest first. With JavaScript, a refusal (a bad or
 //! taken key) is shown above the form and what was typed stays in the fields.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -23,7 +24,7 @@ pub fn NewFlagPage() -> impl IntoView {
         <h1>"New flag · " <code>{namespace}</code></h1>
         <FormError error fields=&["key", "name"] />
         <section class="card">
-            <ActionForm action=create>
+            <WriteOnly><ActionForm action=create><CsrfField />
                 <input type="hidden" name="namespace" value=namespace />
                 <div class="form-grid">
                     <label>"Key"
@@ -45,7 +46,7 @@ pub fn NewFlagPage() -> impl IntoView {
                     <button type="submit">"Create flag"</button>
                     <a href=move || format!("/namespaces/{}/flags", namespace())>"Cancel"</a>
                 </div>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! against the version the form was rendered with), its constraints, the flags that use it,
 //! and a confirmed delete that explains which flags stand in the way.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -113,7 +114,7 @@ fn SegmentView(
             <h2>"Details"</h2>
             {stale}
             <FormError error=not_conflict fields=&["name"] />
-            <ActionForm action=update>
+            <WriteOnly><ActionForm action=update><CsrfField />
                 <input type="hidden" name="namespace" value=form.0 />
                 <input type="hidden" name="key" value=form.1 />
                 <input type="hidden" name="version" value=segment.version />
@@ -123,7 +124,7 @@ fn SegmentView(
                     <MatchTypeSelect current=segment.match_type />
                 </div>
                 <button type="submit">"Save segment"</button>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         </section>
         <section class="card" data-testid="constraints">
             <h2>"Constraints"</h2>
@@ -164,15 +165,15 @@ fn DeleteSegmentForm(summary: SegmentSummary) -> impl IntoView {
     view! {
         <section class="card">
             <FormError error />
-            <Confirm summary="Delete segment…" message>
-                <ActionForm action=delete>
+            <WriteOnly><Confirm summary="Delete segment…" message>
+                <ActionForm action=delete><CsrfField />
                     <input type="hidden" name="namespace" value=segment.namespace_key />
                     <input type="hidden" name="key" value=segment.key />
                     <input type="hidden" name="version" value=segment.version />
                     <ConfirmBox />
                     <button type="submit" class="danger">"Delete segment"</button>
                 </ActionForm>
-            </Confirm>
+            </Confirm></WriteOnly>
         </section>
     }
 }
@@ -207,7 +208,7 @@ fn SegmentConflict(
             current.match_type.wire_name(),
         );
         view! {
-            <ActionForm action=update>
+            <WriteOnly><ActionForm action=update><CsrfField />
                 <input type="hidden" name="namespace" value=current.namespace_key.clone() />
                 <input type="hidden" name="key" value=current.key.clone() />
                 <input type="hidden" name="version" value=version />
@@ -215,7 +216,7 @@ fn SegmentConflict(
                 <input type="hidden" name="description" value=description />
                 <input type="hidden" name="match_type" value=match_type />
                 <button type="submit" data-testid="reapply">"Re-apply my changes"</button>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         }
         .into_any()
     });

@@ -1,6 +1,7 @@
 //! `/namespaces/{ns}/segments`: the namespace's segments with their match type, constraint
 //! count and the flags that use them, and a form to create one.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -97,7 +98,7 @@ fn NewSegment(namespace: Memo<String>) -> impl IntoView {
         <section class="card" data-testid="new-segment">
             <h2>"New segment"</h2>
             <FormError error fields=&["key", "name"] />
-            <ActionForm action=create>
+            <WriteOnly><ActionForm action=create><CsrfField />
                 <input type="hidden" name="namespace" value=move || namespace.get() />
                 <div class="form-grid">
                     <label>"Key"
@@ -110,7 +111,7 @@ fn NewSegment(namespace: Memo<String>) -> impl IntoView {
                     <MatchTypeSelect current=MatchType::All />
                 </div>
                 <button type="submit">"Create segment"</button>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         </section>
     }
 }

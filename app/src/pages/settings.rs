@@ -3,6 +3,7 @@
 //! An edit carries the version the form was rendered with: a stale edit is refused (409), never
 //! applied over someone else's.
 
+use crate::access::{use_viewer, AdminOnly, CsrfField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -67,14 +68,14 @@ pub fn NamespaceSettings() -> impl IntoView {
         }}
         <section class="card">
             <h2>"New namespace"</h2>
-            <ActionForm action=create>
+            <AdminOnly><ActionForm action=create><CsrfField />
                 <div class="form-row">
                     <label>"Key"<input name="key" required pattern="[\\-_,A-Za-z0-9]+" title="letters, digits, - _ ," /></label>
                     <label>"Name"<input name="name" required /></label>
                     <label>"Description"<input name="description" /></label>
                     <button type="submit">"Create namespace"</button>
                 </div>
-            </ActionForm>
+            </ActionForm></AdminOnly>
         </section>
         <ImportForm />
         <Suspense fallback=|| view! { <p class="muted">"Loading namespaces…"</p> }>
@@ -99,6 +100,9 @@ fn ImportForm() -> impl IntoView {
     let query = use_query_map();
     let imported = move || query.read().get("imported");
     let failed = move || query.read().get("import_error");
+    // A multipart body is not read for the CSRF field; the token rides in the query instead.
+    let action =
+        format!("/ui/import?csrf_token={}", crate::url::encode_component(&use_viewer().csrf_token));
     view! {
         <section class="card" id="import">
             <h2>"Import a Flipt document"</h2>
@@ -106,7 +110,7 @@ fn ImportForm() -> impl IntoView {
             {move || failed().map(|message| view! {
                 <div class="error-panel" role="alert"><strong>"Nothing was imported"</strong><p>{message}</p></div>
             })}
-            <form method="post" action="/ui/import" enctype="multipart/form-data">
+            <form method="post" action=action enctype="multipart/form-data">
                 <div class="form-row">
                     <label>"File (YAML or JSON)"<input type="file" name="document" accept=".yaml,.yml,.json" required /></label>
                     <label>"Existing flags and segments"
@@ -136,9 +140,9 @@ fn NamespaceCard(
     let delete_form = (!protected).then(|| {
         let key = key.clone();
         view! {
-            <details class="danger-zone">
+            <AdminOnly><details class="danger-zone">
                 <summary>"Delete…"</summary>
-                <ActionForm action=delete>
+                <ActionForm action=delete><CsrfField />
                     <input type="hidden" name="key" value=key.clone() />
                     <input type="hidden" name="version" value=version />
                     <p>
@@ -151,7 +155,7 @@ fn NamespaceCard(
                     </label>
                     <button type="submit" class="danger">"Delete namespace"</button>
                 </ActionForm>
-            </details>
+            </details></AdminOnly>
         }
     });
     view! {
@@ -163,7 +167,7 @@ fn NamespaceCard(
                 <a class="small" href=format!("/namespaces/{key}/history")>"History"</a>
                 <a class="small" href=format!("/api/v1/namespaces/{key}/export") download=format!("{key}.yaml")>"Export"</a>
             </h2>
-            <ActionForm action=update>
+            <AdminOnly><ActionForm action=update><CsrfField />
                 <input type="hidden" name="key" value=key.clone() />
                 <input type="hidden" name="version" value=version />
                 <div class="form-row">
@@ -171,7 +175,7 @@ fn NamespaceCard(
                     <label>"Description"<input name="description" value=description /></label>
                     <button type="submit">"Save"</button>
                 </div>
-            </ActionForm>
+            </ActionForm></AdminOnly>
             {delete_form}
         </article>
     }
@@ -185,6 +189,7 @@ pub(crate) fn SettingsNav() -> impl IntoView {
             <a href="/settings/general">"General"</a>
             <a href="/settings/namespaces">"Namespaces"</a>
             <a href="/settings/snapshots">"Snapshots"</a>
+            <a href="/settings/access">"Access"</a>
         </nav>
     }
 }
@@ -209,13 +214,13 @@ fn NamespaceConflict(
         let name = merged(&shown.name, &yours.name, &current.name);
         let description = merged(&shown.description, &yours.description, &current.description);
         view! {
-            <ActionForm action=update>
+            <AdminOnly><ActionForm action=update><CsrfField />
                 <input type="hidden" name="key" value=current.key.clone() />
                 <input type="hidden" name="version" value=version />
                 <input type="hidden" name="name" value=name />
                 <input type="hidden" name="description" value=description />
                 <button type="submit" data-testid="reapply">"Re-apply my changes"</button>
-            </ActionForm>
+            </ActionForm></AdminOnly>
         }
         .into_any()
     });

@@ -1,6 +1,7 @@
 //! `/settings/snapshots`: every snapshot, newest first, each restorable after confirmation.
 //! Restore is an `ActionForm`, so it works without JavaScript too.
 
+use crate::access::{AdminOnly, CsrfField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -46,15 +47,15 @@ fn SnapshotCard(snapshot: SnapshotInfo, restore: ServerAction<RestoreSnapshot>) 
                 <span class="badge">{if automatic { "automatic" } else { "on demand" }}</span>
             </h2>
             <p>{reason} " · " {created_at} " · data version " {data_version}</p>
-            <details class="danger-zone">
+            <AdminOnly><details class="danger-zone">
                 <summary>"Restore…"</summary>
-                <ActionForm action=restore>
+                <ActionForm action=restore><CsrfField />
                     <input type="hidden" name="id" value=id />
                     <p>"Makes " <code>{namespace_key}</code> " exactly what this snapshot saved. Its current state is saved first."</p>
                     <label class="inline"><input type="checkbox" name="confirm" required />" I understand"</label>
                     <button type="submit">"Restore this snapshot"</button>
                 </ActionForm>
-            </details>
+            </details></AdminOnly>
         </article>
     }
 }

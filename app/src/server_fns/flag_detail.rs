@@ -15,14 +15,14 @@ use crate::{
 };
 
 /// The flag with everything its page shows.
-#[server(prefix = "/ui", endpoint = "flags/detail", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "flags/detail", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn load_flag(namespace: String, key: String) -> Result<FlagDetail, AppError> {
     super::with_status(crate::port::use_port()?.flag_detail(&namespace, &key).await)
 }
 
 /// Saves name and description (and, when sent, the enabled state and default variant),
 /// guarded by the version the form was rendered with.
-#[server(prefix = "/ui", endpoint = "flags/update")]
+#[server(prefix = "/ui", endpoint = "flags/update", client = crate::access::CsrfClient)]
 pub async fn update_flag(
     namespace: String,
     key: String,
@@ -46,7 +46,7 @@ pub async fn update_flag(
 /// Replaces the flag's metadata with the rows of the form: `meta_keys[]`, `meta_values[]` and
 /// `meta_kinds[]` (`text`: the value is a string; `json`: it is JSON) are parallel lists; rows
 /// without a key and value are ignored. Guarded by the version the form was rendered with.
-#[server(prefix = "/ui", endpoint = "flags/metadata")]
+#[server(prefix = "/ui", endpoint = "flags/metadata", client = crate::access::CsrfClient)]
 pub async fn save_metadata(
     namespace: String,
     key: String,
@@ -69,7 +69,7 @@ pub async fn save_metadata(
 }
 
 /// Deletes the flag (a snapshot is taken first) and goes back to the list.
-#[server(prefix = "/ui", endpoint = "flags/delete")]
+#[server(prefix = "/ui", endpoint = "flags/delete", client = crate::access::CsrfClient)]
 pub async fn delete_flag(namespace: String, key: String, version: i64) -> Result<(), AppError> {
     super::with_status(crate::port::use_port()?.delete_flag(&namespace, &key, version).await)?;
     leptos_axum::redirect(&format!("/namespaces/{namespace}/flags"));
@@ -77,13 +77,13 @@ pub async fn delete_flag(namespace: String, key: String, version: i64) -> Result
 }
 
 /// Copies the flag and its variants to `target`.
-#[server(prefix = "/ui", endpoint = "flags/copy")]
+#[server(prefix = "/ui", endpoint = "flags/copy", client = crate::access::CsrfClient)]
 pub async fn copy_flag(namespace: String, key: String, target: String) -> Result<Flag, AppError> {
     super::with_status(crate::port::use_port()?.copy_flag(&namespace, &key, &target).await)
 }
 
 /// Creates a variant (empty `id`) or updates one.
-#[server(prefix = "/ui", endpoint = "variants/save")]
+#[server(prefix = "/ui", endpoint = "variants/save", client = crate::access::CsrfClient)]
 pub async fn save_variant(
     namespace: String,
     flag_key: String,
@@ -99,7 +99,7 @@ pub async fn save_variant(
     super::with_status(port.save_variant(&namespace, &flag_key, id, input).await)
 }
 
-#[server(prefix = "/ui", endpoint = "variants/delete")]
+#[server(prefix = "/ui", endpoint = "variants/delete", client = crate::access::CsrfClient)]
 pub async fn delete_variant(
     namespace: String,
     flag_key: String,
@@ -110,7 +110,7 @@ pub async fn delete_variant(
 
 /// Creates (empty `id`) or replaces a rule with its distribution: `variant_ids[]` and
 /// `shares[]` are parallel lists of variant ids and percentages.
-#[server(prefix = "/ui", endpoint = "rules/save")]
+#[server(prefix = "/ui", endpoint = "rules/save", client = crate::access::CsrfClient)]
 pub async fn save_rule(
     namespace: String,
     flag_key: String,
@@ -130,13 +130,13 @@ pub async fn save_rule(
     super::with_status(port.save_rule(&namespace, &flag_key, id, draft).await)
 }
 
-#[server(prefix = "/ui", endpoint = "rules/delete")]
+#[server(prefix = "/ui", endpoint = "rules/delete", client = crate::access::CsrfClient)]
 pub async fn delete_rule(namespace: String, flag_key: String, id: String) -> Result<(), AppError> {
     super::with_status(crate::port::use_port()?.delete_rule(&namespace, &flag_key, &id).await)
 }
 
 /// Ranks the flag's rules (`what` = `rules`) or rollouts (`rollouts`) in the order of `ids[]`.
-#[server(prefix = "/ui", endpoint = "flags/reorder")]
+#[server(prefix = "/ui", endpoint = "flags/reorder", client = crate::access::CsrfClient)]
 pub async fn reorder(
     namespace: String,
     flag_key: String,
@@ -155,7 +155,7 @@ pub async fn reorder(
 
 /// Creates (empty `id`) or updates a rollout: `kind` is `threshold` (with `percentage`) or
 /// `segment` (with `segment_keys[]` and `segment_operator`); `value` is the answer.
-#[server(prefix = "/ui", endpoint = "rollouts/save")]
+#[server(prefix = "/ui", endpoint = "rollouts/save", client = crate::access::CsrfClient)]
 pub async fn save_rollout(
     namespace: String,
     flag_key: String,
@@ -199,7 +199,7 @@ pub async fn save_rollout(
     super::with_status(port.save_rollout(&namespace, &flag_key, id, input).await)
 }
 
-#[server(prefix = "/ui", endpoint = "rollouts/delete")]
+#[server(prefix = "/ui", endpoint = "rollouts/delete", client = crate::access::CsrfClient)]
 pub async fn delete_rollout(
     namespace: String,
     flag_key: String,

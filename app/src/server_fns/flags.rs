@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 use crate::{domain::FlagListing, error::AppError};
 
 /// One page of a namespace's flags, searched, ordered and paged by the server.
-#[server(prefix = "/ui", endpoint = "flags/list", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "flags/list", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn list_flags(
     namespace: String,
     search: String,
@@ -20,7 +20,7 @@ pub async fn list_flags(
 }
 
 /// The namespace's data version: it changes with every write inside the namespace.
-#[server(prefix = "/ui", endpoint = "namespaces/version", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "namespaces/version", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn data_version(namespace: String) -> Result<i64, AppError> {
     super::with_status(crate::port::use_port()?.data_version(&namespace).await)
 }
@@ -28,7 +28,7 @@ pub async fn data_version(namespace: String) -> Result<i64, AppError> {
 /// Creates a flag from the dashboard's form, then sends the browser to the flag list, newest
 /// first (an HTTP redirect without JavaScript, a client navigation with it). `enabled` is a
 /// checkbox: present ("on") or absent.
-#[server(prefix = "/ui", endpoint = "flags/create")]
+#[server(prefix = "/ui", endpoint = "flags/create", client = crate::access::CsrfClient)]
 pub async fn create_flag(
     namespace: String,
     key: String,

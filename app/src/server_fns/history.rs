@@ -9,7 +9,7 @@ use crate::{
 };
 
 /// The newest 200 changes of a namespace, optionally of one resource.
-#[server(prefix = "/ui", endpoint = "changes/list", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "changes/list", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn list_changes(
     namespace: String,
     resource_type: Option<String>,
@@ -20,13 +20,13 @@ pub async fn list_changes(
 }
 
 /// Every snapshot, newest first.
-#[server(prefix = "/ui", endpoint = "snapshots/list", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "snapshots/list", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn list_snapshots() -> Result<Vec<SnapshotInfo>, AppError> {
     super::with_status(crate::port::use_port()?.list_snapshots().await)
 }
 
 /// Restores a namespace from a snapshot (its current state is saved first).
-#[server(prefix = "/ui", endpoint = "snapshots/restore")]
+#[server(prefix = "/ui", endpoint = "snapshots/restore", client = crate::access::CsrfClient)]
 pub async fn restore_snapshot(id: String) -> Result<(), AppError> {
     super::with_status(crate::port::use_port()?.restore_snapshot(&id).await)
 }

@@ -1,5 +1,6 @@
 //! Thin `#[server]` adapters: each gets the port from context and calls one method.
 
+mod access;
 mod flag_detail;
 mod flags;
 mod history;
@@ -7,6 +8,7 @@ mod namespaces;
 mod preferences;
 mod segments;
 
+pub use access::*;
 pub use flag_detail::*;
 pub use flags::*;
 pub use history::*;
@@ -41,6 +43,8 @@ pub(crate) fn with_status<T>(
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            AppError::PermissionDenied(_) => StatusCode::FORBIDDEN,
             AppError::Internal(_) | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

@@ -7,13 +7,13 @@ use leptos::server_fn::codec::GetUrl;
 use crate::{domain::Namespace, error::AppError};
 
 /// All namespaces, oldest first.
-#[server(prefix = "/ui", endpoint = "namespaces/list", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "namespaces/list", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn list_namespaces() -> Result<Vec<Namespace>, AppError> {
     super::with_status(crate::port::use_port()?.list_namespaces().await)
 }
 
 /// Creates a namespace.
-#[server(prefix = "/ui", endpoint = "namespaces/create")]
+#[server(prefix = "/ui", endpoint = "namespaces/create", client = crate::access::CsrfClient)]
 pub async fn create_namespace(
     key: String,
     name: String,
@@ -24,7 +24,7 @@ pub async fn create_namespace(
 }
 
 /// Renames or re-describes a namespace; `version` is the one the form was rendered with.
-#[server(prefix = "/ui", endpoint = "namespaces/update")]
+#[server(prefix = "/ui", endpoint = "namespaces/update", client = crate::access::CsrfClient)]
 pub async fn update_namespace(
     key: String,
     name: String,
@@ -41,7 +41,7 @@ pub async fn update_namespace(
 }
 
 /// Deletes a namespace and everything in it (a snapshot is taken first).
-#[server(prefix = "/ui", endpoint = "namespaces/delete")]
+#[server(prefix = "/ui", endpoint = "namespaces/delete", client = crate::access::CsrfClient)]
 pub async fn delete_namespace(key: String, version: i64) -> Result<(), AppError> {
     super::with_status(crate::port::use_port()?.delete_namespace(&key, version).await)
 }

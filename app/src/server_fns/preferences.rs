@@ -11,7 +11,7 @@ pub const THEME_COOKIE: &str = "vexil_theme";
 pub const THEMES: [&str; 3] = ["system", "light", "dark"];
 
 /// Saves the theme for this browser (a year-long cookie) and answers it.
-#[server(prefix = "/ui", endpoint = "preferences/theme")]
+#[server(prefix = "/ui", endpoint = "preferences/theme", client = crate::access::CsrfClient)]
 pub async fn set_theme(theme: String) -> Result<String, AppError> {
     if !THEMES.contains(&theme.as_str()) {
         return super::with_status(Err(AppError::Invalid(format!(

@@ -13,13 +13,13 @@ use crate::{
 };
 
 /// Every segment of the namespace with the flags that use it.
-#[server(prefix = "/ui", endpoint = "segments/list", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "segments/list", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn list_segments(namespace: String) -> Result<SegmentListing, AppError> {
     super::with_status(crate::port::use_port()?.list_segments(&namespace).await)
 }
 
 /// One segment with the flags that use it, and the namespace's data version when read.
-#[server(prefix = "/ui", endpoint = "segments/detail", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "segments/detail", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn segment_detail(
     namespace: String,
     key: String,
@@ -28,7 +28,7 @@ pub async fn segment_detail(
 }
 
 /// Creates a segment and opens it.
-#[server(prefix = "/ui", endpoint = "segments/create")]
+#[server(prefix = "/ui", endpoint = "segments/create", client = crate::access::CsrfClient)]
 pub async fn create_segment(
     namespace: String,
     key: String,
@@ -53,7 +53,7 @@ pub async fn create_segment(
 }
 
 /// Saves a segment's name, description and match type, guarded by its version.
-#[server(prefix = "/ui", endpoint = "segments/update")]
+#[server(prefix = "/ui", endpoint = "segments/update", client = crate::access::CsrfClient)]
 pub async fn update_segment(
     namespace: String,
     key: String,
@@ -75,7 +75,7 @@ pub async fn update_segment(
 
 /// Deletes a segment (a snapshot is taken first) and goes back to the list; refused, naming
 /// the flags, while it is in use.
-#[server(prefix = "/ui", endpoint = "segments/delete")]
+#[server(prefix = "/ui", endpoint = "segments/delete", client = crate::access::CsrfClient)]
 pub async fn delete_segment(namespace: String, key: String, version: i64) -> Result<(), AppError> {
     super::with_status(crate::port::use_port()?.delete_segment(&namespace, &key, version).await)?;
     leptos_axum::redirect(&format!("/namespaces/{namespace}/segments"));
@@ -84,7 +84,7 @@ pub async fn delete_segment(namespace: String, key: String, version: i64) -> Res
 
 /// Creates (empty `id`) or updates a constraint. `values[]` (the chips of a one-of list)
 /// become the JSON array Flipt stores when given.
-#[server(prefix = "/ui", endpoint = "constraints/save")]
+#[server(prefix = "/ui", endpoint = "constraints/save", client = crate::access::CsrfClient)]
 pub async fn save_constraint(
     namespace: String,
     segment_key: String,
@@ -116,7 +116,7 @@ pub async fn save_constraint(
     super::with_status(port.save_constraint(&namespace, &segment_key, id, input).await)
 }
 
-#[server(prefix = "/ui", endpoint = "constraints/delete")]
+#[server(prefix = "/ui", endpoint = "constraints/delete", client = crate::access::CsrfClient)]
 pub async fn delete_constraint(
     namespace: String,
     segment_key: String,
@@ -128,7 +128,7 @@ pub async fn delete_constraint(
 
 /// Evaluates a flag as `/evaluate/v1` would. `context_keys` and `context_values` are
 /// parallel lists; rows with an empty key are ignored. A read, so a GET.
-#[server(prefix = "/ui", endpoint = "console/evaluate", input = GetUrl)]
+#[server(prefix = "/ui", endpoint = "console/evaluate", input = GetUrl, client = crate::access::CsrfClient)]
 pub async fn evaluate(
     namespace: String,
     flag_key: String,

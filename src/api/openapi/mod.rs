@@ -79,8 +79,9 @@ fn build() -> Value {
     })
 }
 
-pub async fn get() -> Json<Value> {
-    Json(document().clone())
+pub async fn get() -> Result<Json<Value>, super::ApiError> {
+    crate::auth::require(crate::auth::Need::Read, None)?;
+    Ok(Json(document().clone()))
 }
 
 #[cfg(test)]

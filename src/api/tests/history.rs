@@ -29,13 +29,14 @@ impl Log<'_> {
             self.api.get(&format!("/api/v1/namespaces/{}/changes?limit=1", self.ns)).await.body;
         let change = newest["changes"][0].clone();
         assert_eq!(
-            json!([
-                change["resourceType"],
-                change["resourceKey"],
-                change["action"],
-                change["actor"]
-            ]),
-            json!([resource, key, action, "anonymous"]),
+            json!([change["resourceType"], change["resourceKey"], change["action"],]),
+            json!([resource, key, action]),
+        );
+        // Who: the test's admin token, by name and id, with its role.
+        let actor = change["actor"].as_str().unwrap_or_default();
+        assert!(
+            actor.starts_with("token \"test-admin\" ") && actor.ends_with(" (admin)"),
+            "{actor}"
         );
         change
     }

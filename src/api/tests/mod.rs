@@ -1,5 +1,6 @@
 //! REST API tests through the whole router, each on SQLite and on PostgreSQL.
 
+mod access;
 mod concurrency;
 mod dashboard;
 mod degraded;

@@ -100,7 +100,7 @@ async fn fill_refuse_free(writers: usize, refusals: usize) {
     let _serial = crate::one_at_a_time().await;
     let disk = SmallDisk::mount("8m");
     let url = format!("sqlite://{}/vexil.db", disk.0.display());
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    let client = crate::common::client(Duration::from_secs(20));
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let server = crate::Server(Some(start_command(&client, quiet(&url, port), port).await.0));

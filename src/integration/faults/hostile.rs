@@ -38,8 +38,12 @@ async fn slow_headers(port: u16, started: Instant) -> Duration {
 /// Sends a chunked body that never ends; returns the status line and when it came.
 async fn endless_body(port: u16, started: Instant) -> (String, Duration) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let head = "POST /api/v1/namespaces HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-                Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n";
+    // Authenticated: without a credential the door refuses it before reading any body.
+    let head = format!(
+        "POST /api/v1/namespaces HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{{\r\n",
+        crate::common::TOKEN
+    );
     stream.write_all(head.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     for _ in 0..200 {
@@ -66,7 +70,7 @@ async fn slow_clients_are_cut_at_their_timeouts_and_deep_documents_refused_at_on
     let dir = std::env::temp_dir().join(format!("vexil-hostile-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/vexil.db", dir.display());
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let client = crate::common::client(Duration::from_secs(10));
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut command = vexil(&url, &["serve"], port);

@@ -157,7 +157,7 @@ async fn a_postgres_outage_fails_fast_and_evaluations_keep_serving() {
     let _serial = crate::one_at_a_time().await;
     let cluster = Cluster::create();
     assert!(cluster.pg_ctl("start"), "the throw-away cluster starts");
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+    let client = crate::common::client(Duration::from_secs(30));
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut command = vexil(&cluster.url(), &["serve"], port);

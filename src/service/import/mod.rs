@@ -3,6 +3,7 @@
 
 mod objects;
 
+use crate::auth::Need;
 use std::collections::HashSet;
 
 use app::error::AppError;
@@ -74,6 +75,19 @@ impl Service {
         dry_run: bool,
         progress: &Progress<'_>,
     ) -> Result<Vec<ImportSummary>, AppError> {
+        // Merging into a namespace is an editor's work; replacing one, or creating one, an
+        // administrator's. Checked for every document before anything is written.
+        let principal = crate::auth::current();
+        for document in documents {
+            let key = document.namespace.key();
+            let exists = crate::store::namespaces::get(self.store.reader(), key)
+                .await
+                .map_err(internal)?
+                .is_some();
+            let need =
+                if mode == ImportMode::Replace || !exists { Need::Admin } else { Need::Write };
+            crate::auth::check(&principal, need, Some(key))?;
+        }
         let mut tx = self.begin().await?;
         let mut summaries = Vec::with_capacity(documents.len());
         for (index, document) in documents.iter().enumerate() {

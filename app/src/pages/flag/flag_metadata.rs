@@ -2,6 +2,7 @@
 //! value and whether the value is text or JSON. Saved whole, against the version the form was
 //! rendered with; a stale save shows what changed and can re-apply only the rows edited here.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -70,14 +71,14 @@ pub(super) fn FlagMetadata(flag: Flag, place: Place) -> impl IntoView {
             <p class="muted">"Free-form key/value pairs kept with the flag (owner, ticket, …). Empty rows are ignored."</p>
             {stale}
             <FormError error=not_conflict fields=&["metadata"] />
-            <ActionForm action=save>
+            <WriteOnly><ActionForm action=save><CsrfField />
                 <input type="hidden" name="namespace" value=place.namespace />
                 <input type="hidden" name="key" value=place.flag_key />
                 <input type="hidden" name="version" value=flag.version />
                 {rows}
                 <FieldError error field="metadata" />
                 <button type="submit">"Save metadata"</button>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         </section>
     }
     .into_any()
@@ -141,13 +142,13 @@ fn MetadataConflict(
             })
             .collect_view();
         view! {
-            <ActionForm action=save>
+            <WriteOnly><ActionForm action=save><CsrfField />
                 <input type="hidden" name="namespace" value=current.namespace_key.clone() />
                 <input type="hidden" name="key" value=current.key.clone() />
                 <input type="hidden" name="version" value=version />
                 {fields}
                 <button type="submit" data-testid="reapply">"Re-apply my changes"</button>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         }
         .into_any()
     });

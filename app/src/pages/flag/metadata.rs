@@ -3,6 +3,7 @@
 //! it keeps the version it was opened at, and saving then gets 409 and the conflict view,
 //! which shows what changed and offers to re-apply the edits over the stored flag or drop them.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 
 use super::Place;
@@ -98,7 +99,7 @@ pub(super) fn MetadataEditor(place: Place, draft: Draft) -> impl IntoView {
                 Some(current) => view! { <ConflictView current draft update namespace=ns.clone() key=key.clone() /> }.into_any(),
                 None => view! { <FormError error fields=&["name"] /> }.into_any(),
             }}
-            <ActionForm action=update>
+            <WriteOnly><ActionForm action=update><CsrfField />
                 <input type="hidden" name="namespace" value=namespace />
                 <input type="hidden" name="key" value=flag_key />
                 <input type="hidden" name="version" value=move || draft.version() prop:value=move || draft.version() />
@@ -116,7 +117,7 @@ pub(super) fn MetadataEditor(place: Place, draft: Draft) -> impl IntoView {
                     </label>
                 </div>
                 <button type="submit">"Save details"</button>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         </section>
     }
     .into_any()
@@ -164,14 +165,14 @@ fn ConflictView(
                 </tbody>
             </table>
             <div class="form-row">
-                <ActionForm action=update>
+                <WriteOnly><ActionForm action=update><CsrfField />
                     <input type="hidden" name="namespace" value=namespace />
                     <input type="hidden" name="key" value=key />
                     <input type="hidden" name="version" value=current.version />
                     <input type="hidden" name="name" value=merged_name />
                     <input type="hidden" name="description" value=merged_description />
                     <button type="submit" data-testid="reapply">"Re-apply my changes"</button>
-                </ActionForm>
+                </ActionForm></WriteOnly>
                 <button type="button" class="secondary" on:click=discard data-testid="discard">"Discard mine, show the saved flag"</button>
             </div>
         </div>

@@ -10,6 +10,7 @@ mod rollouts;
 mod rules;
 mod variants;
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -107,7 +108,7 @@ fn Toggle(place: Place, enabled: bool, version: i64) -> impl IntoView {
     let error = Signal::derive(failure_of(update));
     let (label, class) = if enabled { ("Disable", "toggle on") } else { ("Enable", "toggle off") };
     view! {
-        <ActionForm action=update>
+        <WriteOnly><ActionForm action=update><CsrfField />
             <input type="hidden" name="namespace" value=place.namespace />
             <input type="hidden" name="key" value=place.flag_key />
             <input type="hidden" name="version" value=version />
@@ -116,7 +117,7 @@ fn Toggle(place: Place, enabled: bool, version: i64) -> impl IntoView {
                 {if enabled { "enabled" } else { "disabled" }}
             </span>
             <button type="submit" class=class aria-pressed=enabled.to_string() data-testid="flag-toggle">{label}</button>
-        </ActionForm>
+        </ActionForm></WriteOnly>
         <FormError error />
     }
 }
@@ -144,7 +145,7 @@ fn CopyFlagForm(place: Place, namespaces: Vec<String>) -> impl IntoView {
                 let href = format!("/namespaces/{}/flags/{}", flag.namespace_key, flag.key);
                 view! { <p role="status" class="ok">"Copied: " <a href=href>{format!("{}/{}", flag.namespace_key, flag.key)}</a></p> }
             })}
-            <ActionForm action=copy>
+            <WriteOnly><ActionForm action=copy><CsrfField />
                 <input type="hidden" name="namespace" value=place.namespace />
                 <input type="hidden" name="key" value=place.flag_key />
                 <div class="form-row">
@@ -155,7 +156,7 @@ fn CopyFlagForm(place: Place, namespaces: Vec<String>) -> impl IntoView {
                     </label>
                     <button type="submit">"Copy flag"</button>
                 </div>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         </section>
     }
     .into_any()
@@ -172,15 +173,15 @@ fn DeleteFlagForm(place: Place, version: i64) -> impl IntoView {
     view! {
         <section class="card">
             <FormError error />
-            <Confirm summary="Delete flag…" message>
-                <ActionForm action=delete>
+            <WriteOnly><Confirm summary="Delete flag…" message>
+                <ActionForm action=delete><CsrfField />
                     <input type="hidden" name="namespace" value=place.namespace />
                     <input type="hidden" name="key" value=place.flag_key />
                     <input type="hidden" name="version" value=version />
                     <ConfirmBox />
                     <button type="submit" class="danger">"Delete flag"</button>
                 </ActionForm>
-            </Confirm>
+            </Confirm></WriteOnly>
         </section>
     }
 }

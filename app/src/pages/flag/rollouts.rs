@@ -1,6 +1,7 @@
 //! A boolean flag's rollouts: by percentage threshold or by segment(s), evaluated top to
 //! bottom, reordered with up/down buttons; when none matches the flag answers its enabled state.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 
 use super::{
@@ -97,15 +98,15 @@ fn RolloutCard(
                 <summary>"Edit"</summary>
                 <RolloutForm place=place.clone() segments rollout=Some(rollout.clone()) threshold />
             </details>
-            <Confirm summary="Delete…" message=format!("Deletes rollout {}.", index + 1)>
-                <ActionForm action=delete>
+            <WriteOnly><Confirm summary="Delete…" message=format!("Deletes rollout {}.", index + 1)>
+                <ActionForm action=delete><CsrfField />
                     <input type="hidden" name="namespace" value=place.namespace />
                     <input type="hidden" name="flag_key" value=place.flag_key />
                     <input type="hidden" name="id" value=id />
                     <ConfirmBox />
                     <button type="submit" class="danger">"Delete rollout"</button>
                 </ActionForm>
-            </Confirm>
+            </Confirm></WriteOnly>
         </li>
     }
 }
@@ -172,7 +173,7 @@ fn RolloutForm(
     };
     let description = rollout.as_ref().map(|r| r.description.clone()).unwrap_or_default();
     view! {
-        <ActionForm action=save>
+        <WriteOnly><ActionForm action=save><CsrfField />
             <FormError error fields=&["percentage", "rollout", "segmentKeys"] />
             <input type="hidden" name="namespace" value=place.namespace />
             <input type="hidden" name="flag_key" value=place.flag_key />
@@ -188,6 +189,6 @@ fn RolloutForm(
                 <label>"Description"<input name="description" value=description /></label>
             </div>
             <button type="submit">{if creating { "Add rollout" } else { "Save rollout" }}</button>
-        </ActionForm>
+        </ActionForm></WriteOnly>
     }
 }

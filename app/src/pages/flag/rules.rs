@@ -3,6 +3,7 @@
 //! running total that must stay at or under 100% (the server checks it too, and stores
 //! nothing when it is over). Rules are reordered with up/down buttons.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 
 use super::Place;
@@ -35,7 +36,7 @@ pub(super) fn DefaultVariant(flag: Flag) -> impl IntoView {
             <h2>"Default variant"</h2>
             <p class="muted">"Answered when the flag is enabled and no rule matches (and when it is disabled)."</p>
             <FormError error />
-            <ActionForm action=update>
+            <WriteOnly><ActionForm action=update><CsrfField />
                 <input type="hidden" name="namespace" value=flag.namespace_key.clone() />
                 <input type="hidden" name="key" value=flag.key.clone() />
                 <input type="hidden" name="version" value=flag.version />
@@ -48,7 +49,7 @@ pub(super) fn DefaultVariant(flag: Flag) -> impl IntoView {
                     </label>
                     <button type="submit">"Set default"</button>
                 </div>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         </section>
     }
     .into_any()
@@ -114,13 +115,13 @@ pub(super) fn MoveButtons(
     let form = move |order: Vec<String>, label: &'static str, arrow: &'static str| {
         let (namespace, flag_key) = (place.namespace.clone(), place.flag_key.clone());
         view! {
-            <ActionForm action=reorder>
+            <WriteOnly><ActionForm action=reorder><CsrfField />
                 <input type="hidden" name="namespace" value=namespace />
                 <input type="hidden" name="flag_key" value=flag_key />
                 <input type="hidden" name="what" value=what />
                 {order.into_iter().map(|id| view! { <input type="hidden" name="ids[]" value=id /> }).collect_view()}
                 <button type="submit" class="icon" aria-label=label title=label>{arrow}</button>
-            </ActionForm>
+            </ActionForm></WriteOnly>
         }
     };
     let up = moved(&ids, index, -1).map(|order| form(order, "Move up", "↑"));
@@ -169,15 +170,15 @@ fn RuleCard(
                 <summary>"Edit"</summary>
                 <RuleForm place=place.clone() variants segments rule=Some(rule.clone()) />
             </details>
-            <Confirm summary="Delete…" message=format!("Deletes rule {} and its distribution.", index + 1)>
-                <ActionForm action=delete>
+            <WriteOnly><Confirm summary="Delete…" message=format!("Deletes rule {} and its distribution.", index + 1)>
+                <ActionForm action=delete><CsrfField />
                     <input type="hidden" name="namespace" value=place.namespace />
                     <input type="hidden" name="flag_key" value=place.flag_key />
                     <input type="hidden" name="id" value=id />
                     <ConfirmBox />
                     <button type="submit" class="danger">"Delete rule"</button>
                 </ActionForm>
-            </Confirm>
+            </Confirm></WriteOnly>
         </li>
     }
 }
@@ -288,7 +289,7 @@ fn RuleForm(
     });
     let button = if creating { "Add rule" } else { "Save rule" };
     view! {
-        <ActionForm action=save>
+        <WriteOnly><ActionForm action=save><CsrfField />
             <FormError error fields=&["distributions", "segmentKeys", "rollout"] />
             <input type="hidden" name="namespace" value=place.namespace />
             <input type="hidden" name="flag_key" value=place.flag_key />
@@ -309,7 +310,7 @@ fn RuleForm(
                 <FieldError error field="rollout" />
             </fieldset>
             <button type="submit">{button}</button>
-        </ActionForm>
+        </ActionForm></WriteOnly>
     }
 }
 

@@ -1,6 +1,7 @@
 //! A variant flag's variants: a table, an editor per variant with a JSON attachment field that
 //! checks itself as one types (and the server checks again), and a confirmed delete.
 
+use crate::access::{CsrfField, WriteOnly};
 use leptos::prelude::*;
 
 use super::Place;
@@ -58,15 +59,15 @@ fn VariantRow(variant: Variant, place: Place) -> impl IntoView {
                 <VariantForm place=place.clone() variant=Some(variant.clone()) />
             </details>
             <FormError error />
-            <Confirm summary="Delete…" message>
-                <ActionForm action=delete>
+            <WriteOnly><Confirm summary="Delete…" message>
+                <ActionForm action=delete><CsrfField />
                     <input type="hidden" name="namespace" value=place.namespace />
                     <input type="hidden" name="flag_key" value=place.flag_key />
                     <input type="hidden" name="id" value=variant.id />
                     <ConfirmBox />
                     <button type="submit" class="danger">"Delete variant"</button>
                 </ActionForm>
-            </Confirm>
+            </Confirm></WriteOnly>
         </article>
     }
 }
@@ -99,7 +100,7 @@ fn VariantForm(place: Place, variant: Option<Variant>) -> impl IntoView {
     let verdict = move || attachment.with(|text| json_verdict(text));
     let button = if creating { "Add variant" } else { "Save variant" };
     view! {
-        <ActionForm action=save>
+        <WriteOnly><ActionForm action=save><CsrfField />
             <FormError error fields=&["key", "attachment"] />
             <input type="hidden" name="namespace" value=place.namespace />
             <input type="hidden" name="flag_key" value=place.flag_key />
@@ -122,7 +123,7 @@ fn VariantForm(place: Place, variant: Option<Variant>) -> impl IntoView {
                 </label>
             </div>
             <button type="submit">{button}</button>
-        </ActionForm>
+        </ActionForm></WriteOnly>
     }
 }
 

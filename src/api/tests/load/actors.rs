@@ -273,7 +273,7 @@ pub async fn write(api: &Api, store: &Store, i: usize, seed: u64, deadline: Inst
                 )
                 .await;
                 assert_eq!(answer["enabled"], enabled, "the next evaluation reflects the write");
-                let snapshot = api.service.snapshot(&solo).await.unwrap();
+                let snapshot = crate::testing::as_owner(api.service.snapshot(&solo)).await.unwrap();
                 assert!(
                     snapshot.version >= version,
                     "snapshot {} after write {version}",
@@ -323,7 +323,7 @@ pub async fn read(api: &Api, stop: &AtomicBool, seen: &Seen, seed: u64) -> usize
         );
         namespace_version = version;
         let solo = format!("solo-{}", rng.below(WRITERS));
-        let snapshot = api.service.snapshot(&solo).await.unwrap();
+        let snapshot = crate::testing::as_owner(api.service.snapshot(&solo)).await.unwrap();
         let flags = snapshot.source.flags.iter().map(|f| (f.key.clone(), f.enabled)).collect();
         seen.lock().unwrap().push((solo, snapshot.version, flags));
         reads += 4;
