@@ -21,6 +21,14 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: true } },
 });
+// Browsers ask every site for its icon; this one has none to give, and says so without a 404.
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/favicon.ico') {
+    ctx.status = 204;
+    return;
+  }
+  await next();
+});
 // Quiet: the development-mode warnings are expected here.
 provider.on('server_error', (_ctx, error) => console.error(error));
 provider.listen(Number(port), '127.0.0.1', () => console.log('ready'));

@@ -29,6 +29,12 @@ test.beforeAll(async () => {
   });
 });
 
+// The provider's development pages import a web font from the internet; tests talk to
+// 127.0.0.1 only, so anything else is answered here, empty.
+test.beforeEach(async ({ page }) => {
+  await page.route((url) => url.hostname !== '127.0.0.1', (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
+});
+
 test.afterAll(async () => {
   if (provider && provider.exitCode === null) {
     const exited = new Promise((resolve) => provider!.once('exit', resolve));

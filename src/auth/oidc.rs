@@ -91,16 +91,24 @@ impl OidcSettings {
     pub fn grants_for(&self, email: &str) -> Vec<Grant> {
         let email = email.to_ascii_lowercase();
         let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+        // One role per scope: where several rules match the same scope, the strongest wins.
         let mut grants: Vec<Grant> = Vec::new();
         for rule in &self.rules {
             let matches = match &rule.pattern {
                 Pattern::Email(address) => *address == email,
                 Pattern::Domain(d) => d == domain,
             };
-            if matches && !grants.contains(&rule.grant) {
-                grants.push(rule.grant.clone());
+            if !matches {
+                continue;
+            }
+            match grants.iter_mut().find(|g| g.namespace == rule.grant.namespace) {
+                Some(held) => held.role = held.role.max(rule.grant.role),
+                None => grants.push(rule.grant.clone()),
             }
         }
+        // A namespace grant no stronger than the grant everywhere adds nothing.
+        let everywhere = grants.iter().find(|g| g.namespace.is_none()).map(|g| g.role);
+        grants.retain(|g| g.namespace.is_none() || everywhere.is_none_or(|all| g.role > all));
         grants
     }
 }
@@ -336,9 +344,24 @@ mod tests {
             scopes: vec![],
             rules,
         };
-        let alice = settings.grants_for("alice@example.com");
-        assert_eq!(alice.len(), 2);
-        assert!(alice.contains(&Grant::everywhere(Role::Admin)));
+        // Alice is named as admin and is also in the domain editors of payments: admin
+        // everywhere already covers payments.
+        assert_eq!(settings.grants_for("alice@example.com"), vec![Grant::everywhere(Role::Admin)]);
+        let both = OidcSettings {
+            rules: parse_rules(
+                "viewer=@example.com; admin=alice@example.com; editor@ops=@example.com",
+            )
+            .unwrap(),
+            ..settings.clone()
+        };
+        assert_eq!(both.grants_for("alice@example.com"), vec![Grant::everywhere(Role::Admin)]);
+        assert_eq!(
+            both.grants_for("bob@example.com"),
+            vec![
+                Grant::everywhere(Role::Viewer),
+                Grant { role: Role::Editor, namespace: Some("ops".into()) }
+            ]
+        );
         let carol = settings.grants_for("carol@EXAMPLE.com");
         assert_eq!(carol, vec![Grant { role: Role::Editor, namespace: Some("payments".into()) }]);
         assert!(settings.grants_for("mallory@evil.test").is_empty());
