@@ -125,7 +125,7 @@ test.describe('Settings → Access', () => {
     await signIn(page, ADMIN, '/settings/access');
     const name = unique('ci', info);
     const form = page.getByTestId('new-token');
-    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('Name', { exact: true }).fill(name);
     await form.getByLabel('Role').selectOption('viewer');
     await form.getByRole('button', { name: 'Create token' }).click();
     const secret = (await page.getByTestId('secret').textContent())!.trim();

@@ -13,7 +13,11 @@ export const test = base.extend<{ strictPage: void; expectedFailures: RegExp[] }
       };
       page.on('pageerror', (error) => report(`page error: ${error.message}`));
       page.on('console', (message) => {
-        if (message.type() === 'error') report(`console error: ${message.text()}`);
+        // A failed load is reported below with its URL and status; the console's copy of it
+        // names neither, so it is not counted twice.
+        if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of \d+/.test(message.text())) {
+          report(`console error: ${message.text()}`);
+        }
       });
       page.on('response', (response) => {
         if (response.status() >= 400) report(`HTTP ${response.status()} ${response.url()}`);
