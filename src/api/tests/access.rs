@@ -12,7 +12,7 @@ use crate::testing::{
     api::Api, fixture::populate, integrity::dump_everything, on_both_databases, TestDb,
 };
 
-on_both_databases!(every_route_refuses_whom_it_must);
+on_both_databases!(every_route_refuses_whom_it_must, no_secret_is_stored_in_plain);
 
 /// What a route needs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -334,4 +334,43 @@ async fn send(
         None => (path.to_string(), if method == Method::GET { Vec::new() } else { b"{}".to_vec() }),
     };
     api.raw(method, &uri, &headers, body).await
+}
+
+/// Tokens and session cookies are stored as their SHA-256 hashes only: the whole database,
+/// read row by row, holds none of them in plain text (and does hold their hashes, so the dump
+/// did read those tables).
+async fn no_secret_is_stored_in_plain(db: &TestDb) {
+    let admin = Api::new(db);
+    let mut secrets =
+        vec![admin.admin_token().await, admin.token(Role::Viewer, Some("default")).await];
+    let created = admin
+        .post("/auth/v1/method/token", json!({"name": "over-the-api", "metadata": {"team": "x"}}))
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    secrets.push(created.body["clientToken"].as_str().unwrap().to_string());
+    let form = format!("token={}&next=%2F", secrets[1]);
+    let signed_in = admin
+        .anonymous()
+        .raw(
+            Method::POST,
+            "/login",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            form.into_bytes(),
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    let cookie = signed_in.headers["set-cookie"].to_str().unwrap();
+    let session = cookie
+        .strip_prefix("vexil_session=")
+        .and_then(|rest| rest.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    secrets.push(session);
+
+    let dump = serde_json::to_string(&dump_everything(db).await).unwrap();
+    for secret in &secrets {
+        assert!(secret.len() >= 43, "{secret:?} is a whole secret");
+        assert!(!dump.contains(secret.as_str()), "a secret is stored in plain text");
+        assert!(dump.contains(&crate::auth::secret::hash(secret)), "the dump reads the hashes");
+    }
 }
