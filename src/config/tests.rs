@@ -89,3 +89,16 @@ fn the_file_supplies_values_and_rejects_unknown_keys() {
     assert!(missing.contains("missing.yaml"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// README's configuration table has a row for every setting, with its environment variable,
+/// so no option ships undocumented.
+#[test]
+fn the_readme_documents_every_setting() {
+    let readme = include_str!("../../README.md");
+    let missing: Vec<&str> = SPECS
+        .iter()
+        .filter(|spec| !readme.contains(&format!("| `{}` | `{}` |", spec.key, spec.env)))
+        .map(|spec| spec.key)
+        .collect();
+    assert!(missing.is_empty(), "README.md's configuration table lacks {missing:?}");
+}
