@@ -1,6 +1,7 @@
 """Seeds data for .ci/bench.
 
-  bench_seed.py BASE_URL            the load benchmark's flag, through the management API:
+  bench_seed.py BASE_URL            the load benchmark's flag, through the management API
+                                    (with the admin token in VEXIL_TOKEN, when one is set):
                                     5 segments of 3 constraints, a flag with 3 variants and
                                     5 rules (the last one matches the benchmark's request)
   bench_seed.py --flags N DB_FILE   N flags (3 variants and one rule each) written straight
@@ -9,6 +10,7 @@
 """
 
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -17,7 +19,10 @@ import uuid
 
 
 def api(base, path, body):
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST")
+    headers = {"Content-Type": "application/json"}
+    if os.environ.get("VEXIL_TOKEN"):
+        headers["Authorization"] = "Bearer " + os.environ["VEXIL_TOKEN"]
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
