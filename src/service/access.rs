@@ -201,31 +201,44 @@ impl Service {
         self.commit_access(tx).await
     }
 
-    /// The stored authentication of the caller, or one made up for a person's session.
+    /// The caller as Flipt's `Authentication`: a token's own row; for a dashboard session, the
+    /// session (its id, times and the method it was made with; a token-backed session carries
+    /// its token's metadata, an OIDC one the verified address).
     pub async fn self_authentication(&self) -> Result<Authentication, AppError> {
         let principal = auth::current();
-        if let Some(id) = &principal.authentication_id {
-            let mut conn = self.conn().await?;
-            let row = store::authentication_by_id(&mut conn, id).await.map_err(internal)?;
-            return row
+        let mut conn = self.conn().await?;
+        match &principal.credential {
+            Credential::Token { id } => store::authentication_by_id(&mut conn, id)
+                .await
+                .map_err(internal)?
                 .as_ref()
                 .map(Authentication::of)
-                .ok_or_else(|| auth::unauthenticated("gone"));
-        }
-        match &principal.credential {
+                .ok_or_else(|| auth::unauthenticated("token gone")),
             Credential::Session { id, .. } => {
-                let mut metadata = Map::new();
-                for key in ["io.flipt.auth.email", "io.flipt.auth.oidc.email"] {
-                    metadata.insert(key.into(), Value::String(principal.name.clone()));
-                }
+                let row = store::session_by_id(&mut conn, id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| auth::unauthenticated("session gone"))?;
+                let token = match &row.authentication_id {
+                    Some(token_id) => {
+                        store::authentication_by_id(&mut conn, token_id).await.map_err(internal)?
+                    }
+                    None => None,
+                };
+                let mut metadata = match &token {
+                    Some(token) => metadata_of(token),
+                    None => ["io.flipt.auth.email", "io.flipt.auth.oidc.email"]
+                        .into_iter()
+                        .map(|key| (key.to_string(), Value::String(principal.name.clone())))
+                        .collect(),
+                };
                 metadata.insert(META_ROLE.into(), Value::String(principal.role_summary()));
-                let expires = principal.expires_at.map(format_timestamp);
                 Ok(Authentication {
                     id: id.clone(),
-                    method: "METHOD_OIDC",
-                    created_at: expires.clone().unwrap_or_default(),
-                    updated_at: expires.clone().unwrap_or_default(),
-                    expires_at: expires,
+                    method: method_name(row.method),
+                    created_at: format_timestamp(row.created_at),
+                    updated_at: format_timestamp(row.last_seen_at.max(row.created_at)),
+                    expires_at: Some(format_timestamp(row.expires_at)),
                     metadata,
                 })
             }
@@ -310,7 +323,15 @@ impl Service {
 
     /// On first start with no token at all: an admin token (`bootstrap_token`, or a random one),
     /// returned so that start-up can print the sign-in link once.
-    pub async fn bootstrap(&self, given: Option<&str>) -> Result<Option<String>, AppError> {
+    ///
+    /// `show` hands the new token to whoever started the server before it is committed: if
+    /// it cannot (standard output closed), nothing is kept, so no admin token exists that
+    /// nobody knows, and the next start tries again.
+    pub async fn bootstrap(
+        &self,
+        given: Option<&str>,
+        show: impl FnOnce(&str) -> std::io::Result<()>,
+    ) -> Result<Option<String>, AppError> {
         let mut tx = self.begin().await?;
         store::lock_for_bootstrap(&self.store, &mut tx).await.map_err(internal)?;
         if store::token_count(&mut tx, METHOD_TOKEN).await.map_err(internal)? > 0 {
@@ -335,6 +356,12 @@ impl Service {
         store::insert_authentication(&mut tx, &row, &secret::hash(&token))
             .await
             .map_err(internal)?;
+        show(&token).map_err(|error| {
+            AppError::Internal(format!(
+                "the new admin token could not be shown ({error}), so it was not kept; attach \
+                 standard output or set bootstrap_token"
+            ))
+        })?;
         tx.commit().await.map_err(internal)?;
         Ok(Some(token))
     }

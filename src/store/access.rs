@@ -196,6 +196,14 @@ pub async fn session_by_hash(
     Ok(sqlx::query_as(&sql).bind(hashed_secret).fetch_optional(conn).await?)
 }
 
+pub async fn session_by_id(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<SessionRow>, StoreError> {
+    let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+}
+
 /// Sessions that have not expired at `now`, newest first.
 pub async fn list_sessions(
     conn: &mut AnyConnection,

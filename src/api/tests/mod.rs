@@ -1,6 +1,7 @@
 //! REST API tests through the whole router, each on SQLite and on PostgreSQL.
 
 mod access;
+mod auth;
 mod concurrency;
 mod dashboard;
 mod degraded;
