@@ -181,6 +181,54 @@ fn serve_answers_health_and_stops_cleanly_on_sigterm() {
     assert!(!logs.contains(&decoded) && !logs.contains(token), "the token is not logged: {logs}");
 }
 
+/// When the new random admin token cannot be shown (standard output is a pipe nobody reads),
+/// the server keeps no such token and refuses to start, saying why; the next start with
+/// standard output attached makes one and shows it.
+#[test]
+fn an_admin_token_that_cannot_be_shown_is_not_kept() {
+    let work = WorkDir::new();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let env = [("VEXIL_LISTEN", listen.as_str()), ("VEXIL_LOG_LEVEL", "warn")];
+    let mut child = vexil(&work.0, &[], &env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start vexil");
+    drop(child.stdout.take()); // the reading end is closed: every write fails with EPIPE
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("vexil kept running although it could not show its admin token");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let logs = stderr(&output);
+    assert!(!output.status.success(), "{logs}");
+    assert!(logs.contains("could not be shown"), "{logs}");
+    assert!(logs.contains("bootstrap_token"), "the way out is named: {logs}");
+
+    let mut child = vexil(&work.0, &[], &env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start vexil again");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !printed.contains("Sign in: ") && Instant::now() < deadline {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() == 0 {
+            break;
+        }
+        printed.push_str(&line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(printed.contains(&format!("Sign in: http://{listen}/login#token=")), "{printed}");
+}
+
 /// A tiny blocking GET over std::net, so this test needs no HTTP client runtime.
 mod reqwest {
     use std::io::{Read, Write};

@@ -86,23 +86,36 @@ pub async fn bootstrap(
         return Ok(());
     }
     let given = settings.access.bootstrap_token.as_deref();
-    let created = crate::auth::scope(Arc::new(Principal::system()), service.bootstrap(given))
+    let base = format!("http://{address}");
+    // Standard output, not the log stream (standard error), which stays one format. A token
+    // chosen in bootstrap_token is known already: failing to say so again matters little.
+    let show = |token: &str| {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let shown = if given.is_some() {
+            writeln!(
+                out,
+                "\nvexil: created the admin token from bootstrap_token; sign in at {base}/login\n"
+            )
+        } else {
+            writeln!(
+                out,
+                "\nvexil: created an admin token (shown this once; admins make more in Settings → Access).\n\
+                 Sign in: {base}/login#token={}\n\
+                 API:     Authorization: Bearer {token}\n",
+                app::url::encode_component(token)
+            )
+        };
+        match shown.and_then(|()| out.flush()) {
+            Err(_) if given.is_some() => Ok(()),
+            other => other,
+        }
+    };
+    let created = crate::auth::scope(Arc::new(Principal::system()), service.bootstrap(given, show))
         .await
         .map_err(|e| anyhow::anyhow!("creating the bootstrap token: {e}"))?;
-    let Some(token) = created else { return Ok(()) };
-    let base = format!("http://{address}");
-    // Standard output, not the log stream (standard error), which stays one format.
-    if given.is_some() {
-        println!(
-            "\nvexil: created the admin token from bootstrap_token; sign in at {base}/login\n"
-        );
-    } else {
-        println!(
-            "\nvexil: created an admin token (shown this once; admins make more in Settings → Access).\n\
-             Sign in: {base}/login#token={}\n\
-             API:     Authorization: Bearer {token}\n",
-            app::url::encode_component(&token)
-        );
+    if created.is_none() {
+        return Ok(());
     }
     tracing::info!("bootstrap admin token created (named initial_bootstrap_token)");
     Ok(())
