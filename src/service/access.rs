@@ -1,6 +1,7 @@
-//! Tokens and sessions: creating, listing, revoking, signing in and out. Every revocation
-//! bumps the access version in the same transaction and clears this replica's credential
-//! cache before answering (other replicas follow, see `auth::registry`).
+//! Tokens: creating, reading, listing, revoking, expiring; who the caller is; the bootstrap
+//! token and expired-row cleanup. Every revocation bumps the access version in the same
+//! transaction and clears this replica's credential cache before answering (other replicas
+//! follow, see `auth::registry`). Dashboard sessions are in `sessions`.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -19,7 +20,7 @@ use crate::{
         secret, Credential, Grant, Need, Role,
     },
     store::{
-        access::{self as store, AuthenticationRow, SessionRow},
+        access::{self as store, AuthenticationRow},
         format_timestamp, now_nanos, Tx,
     },
 };
@@ -127,16 +128,7 @@ impl Service {
             None => metadata.remove(META_NAMESPACE),
         };
         let token = secret::generate();
-        let row = AuthenticationRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            method: METHOD_TOKEN,
-            metadata: Value::Object(metadata).to_string(),
-            role: role.map(|r| r.as_str().to_string()),
-            expires_at: new.expires_at,
-            created_at: now,
-            updated_at: now,
-            last_used_at: None,
-        };
+        let row = token_row(Value::Object(metadata), role, new.expires_at, now);
         let mut tx = self.begin().await?;
         store::insert_authentication(&mut tx, &row, &secret::hash(&token))
             .await
@@ -246,81 +238,6 @@ impl Service {
         }
     }
 
-    /// Signs in to the dashboard with a token: a session that follows the token (and ends with
-    /// it). Returns the session secret for the cookie and its lifetime.
-    pub async fn sign_in_with_token(&self, token: &str) -> Result<(String, Duration), AppError> {
-        let principal = self.access().token(token.trim()).await?;
-        if principal.role_in(None).or_else(|| principal.grants.iter().map(|g| g.role).max())
-            == Some(Role::Client)
-        {
-            return Err(AppError::PermissionDenied(
-                "permission denied: a client token can only evaluate flags; sign in with a viewer, \
-                 editor or admin token"
-                    .into(),
-            ));
-        }
-        let now = now_nanos();
-        let mut expires_at = now + self.policy.session_lifetime.as_nanos() as i64;
-        if let Some(token_expiry) = principal.expires_at {
-            expires_at = expires_at.min(token_expiry);
-        }
-        let session = SessionRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            method: METHOD_TOKEN,
-            authentication_id: principal.authentication_id.clone(),
-            email: None,
-            name: principal.name.clone(),
-            grants: serde_json::to_string(&principal.grants).unwrap_or_else(|_| "[]".into()),
-            expires_at,
-            created_at: now,
-            last_seen_at: now,
-        };
-        self.start_session(session, now).await
-    }
-
-    /// Stores a session; returns its secret and how long it lasts.
-    pub(crate) async fn start_session(
-        &self,
-        session: SessionRow,
-        now: i64,
-    ) -> Result<(String, Duration), AppError> {
-        let secret = secret::generate();
-        let mut tx = self.begin().await?;
-        store::insert_session(&mut tx, &session, &secret::hash(&secret)).await.map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        tracing::info!(session = %session.id, name = %session.name, "signed in");
-        let lifetime = Duration::from_nanos((session.expires_at - now).max(0) as u64);
-        Ok((secret, lifetime))
-    }
-
-    /// Ends the calling session (sign-out); nothing to do without one.
-    pub async fn sign_out(&self) -> Result<(), AppError> {
-        let principal = auth::current();
-        let Credential::Session { id, .. } = &principal.credential else { return Ok(()) };
-        let mut tx = self.begin().await?;
-        store::delete_session(&mut tx, id).await.map_err(internal)?;
-        self.commit_access(tx).await?;
-        tracing::info!(session = %id, name = %principal.name, "signed out");
-        Ok(())
-    }
-
-    /// Active sessions, newest first.
-    pub async fn list_sessions(&self) -> Result<Vec<SessionRow>, AppError> {
-        auth::require(Need::Admin, None)?;
-        let mut conn = self.conn().await?;
-        store::list_sessions(&mut conn, now_nanos()).await.map_err(internal)
-    }
-
-    /// Ends someone's session, on every replica.
-    pub async fn end_session(&self, id: &str) -> Result<bool, AppError> {
-        let actor = auth::require(Need::Admin, None)?;
-        let mut tx = self.begin().await?;
-        let existed = store::delete_session(&mut tx, id).await.map_err(internal)?;
-        self.commit_access(tx).await?;
-        tracing::info!(actor = %actor.actor(), session = id, existed, "session ended");
-        Ok(existed)
-    }
-
     /// On first start with no token at all: an admin token (`bootstrap_token`, or a random one),
     /// returned so that start-up can print the sign-in link once.
     ///
@@ -343,16 +260,7 @@ impl Service {
             META_NAME: "initial_bootstrap_token",
             META_DESCRIPTION: "Initial token created when bootstrapping authentication",
         });
-        let row = AuthenticationRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            method: METHOD_TOKEN,
-            metadata: metadata.to_string(),
-            role: Some(Role::Admin.as_str().into()),
-            expires_at: None,
-            created_at: now,
-            updated_at: now,
-            last_used_at: None,
-        };
+        let row = token_row(metadata, Some(Role::Admin), None, now);
         store::insert_authentication(&mut tx, &row, &secret::hash(&token))
             .await
             .map_err(internal)?;
@@ -381,15 +289,34 @@ impl Service {
 
     /// Commits an access change with a new access version, then forgets this replica's
     /// verified credentials so the change holds from the next request on.
-    async fn commit_access(&self, mut tx: Tx) -> Result<(), AppError> {
+    pub(super) async fn commit_access(&self, mut tx: Tx) -> Result<(), AppError> {
         let version = store::bump_access_version(&self.store, &mut tx).await.map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         self.access().observe(version);
         Ok(())
     }
 
-    async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, AppError> {
+    pub(super) async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, AppError> {
         self.store.reader().acquire().await.map_err(|e| internal(e.into()))
+    }
+}
+
+/// A new token's row, made at `now`.
+fn token_row(
+    metadata: Value,
+    role: Option<Role>,
+    expires_at: Option<i64>,
+    now: i64,
+) -> AuthenticationRow {
+    AuthenticationRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        method: METHOD_TOKEN,
+        metadata: metadata.to_string(),
+        role: role.map(|r| r.as_str().to_string()),
+        expires_at,
+        created_at: now,
+        updated_at: now,
+        last_used_at: None,
     }
 }
 

@@ -20,6 +20,7 @@ mod rollouts;
 mod rules;
 pub mod scoped_port;
 mod segments;
+mod sessions;
 mod snapshots;
 mod validate;
 

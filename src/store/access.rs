@@ -63,21 +63,39 @@ pub async fn insert_authentication(
     Ok(())
 }
 
+/// The row of `COLUMNS FROM table` whose `column` equals `value`, if any.
+async fn one_where<T>(
+    conn: &mut AnyConnection,
+    columns_from: &str,
+    column: &str,
+    value: &str,
+) -> Result<Option<T>, StoreError>
+where
+    T: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let sql = format!("SELECT {columns_from} WHERE {column} = $1");
+    Ok(sqlx::query_as(&sql).bind(value).fetch_optional(conn).await?)
+}
+
 /// The authentication whose token hashes to `hashed_token`, expired or not.
 pub async fn authentication_by_hash(
     conn: &mut AnyConnection,
     hashed_token: &str,
 ) -> Result<Option<AuthenticationRow>, StoreError> {
-    let sql = format!("SELECT {AUTH_COLUMNS} FROM authentications WHERE hashed_client_token = $1");
-    Ok(sqlx::query_as(&sql).bind(hashed_token).fetch_optional(conn).await?)
+    one_where(
+        conn,
+        &format!("{AUTH_COLUMNS} FROM authentications"),
+        "hashed_client_token",
+        hashed_token,
+    )
+    .await
 }
 
 pub async fn authentication_by_id(
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<AuthenticationRow>, StoreError> {
-    let sql = format!("SELECT {AUTH_COLUMNS} FROM authentications WHERE id = $1");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+    one_where(conn, &format!("{AUTH_COLUMNS} FROM authentications"), "id", id).await
 }
 
 /// A page of authentications, oldest first (Flipt's order), optionally of one method.
@@ -192,16 +210,15 @@ pub async fn session_by_hash(
     conn: &mut AnyConnection,
     hashed_secret: &str,
 ) -> Result<Option<SessionRow>, StoreError> {
-    let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE hashed_secret = $1");
-    Ok(sqlx::query_as(&sql).bind(hashed_secret).fetch_optional(conn).await?)
+    one_where(conn, &format!("{SESSION_COLUMNS} FROM sessions"), "hashed_secret", hashed_secret)
+        .await
 }
 
 pub async fn session_by_id(
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<SessionRow>, StoreError> {
-    let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+    one_where(conn, &format!("{SESSION_COLUMNS} FROM sessions"), "id", id).await
 }
 
 /// Sessions that have not expired at `now`, newest first.
