@@ -60,51 +60,69 @@ impl Registry {
     pub async fn token(&self, token: &str) -> Result<Arc<Principal>, AppError> {
         let hash = secret::hash(token);
         let now = now_nanos();
-        let principal = match cached(&self.tokens, &hash) {
-            Some(principal) => principal,
-            None => {
-                let seen = self.version.load(Ordering::Acquire);
-                let mut conn = self.conn().await?;
-                let row = self
-                    .store
-                    .observed(access::authentication_by_hash(&mut conn, &hash).await)
-                    .map_err(crate::service::internal)?
-                    .ok_or_else(|| unauthenticated("unknown token"))?;
-                let principal = Arc::new(principal_of_token(&row));
-                self.remember(&self.tokens, seen, hash, principal.clone());
-                principal
-            }
-        };
+        let principal = self
+            .lookup(
+                &self.tokens,
+                hash,
+                async |conn, hash| access::authentication_by_hash(conn, hash).await,
+                |row| Ok(principal_of_token(&row)),
+            )
+            .await
+            .map_err(|missing| missing.unwrap_or_else(|| unauthenticated("unknown token")))?;
         if principal.expires_at.is_some_and(|at| at <= now) {
             return Err(unauthenticated("expired token"));
         }
         if let Some(id) = &principal.authentication_id {
-            self.used.lock().expect("used-token map").insert(id.clone(), now);
+            // Allocates only on a token's first use since the last flush.
+            let mut used = self.used.lock().expect("used-token map");
+            match used.get_mut(id) {
+                Some(at) => *at = now,
+                None => {
+                    used.insert(id.clone(), now);
+                }
+            }
         }
         Ok(principal)
     }
 
     /// The principal of a session cookie, or Flipt's 401.
     pub async fn session(&self, session_secret: &str) -> Result<Arc<Principal>, AppError> {
-        let hash = secret::hash(session_secret);
-        let principal = match cached(&self.sessions, &hash) {
-            Some(principal) => principal,
-            None => {
-                let seen = self.version.load(Ordering::Acquire);
-                let mut conn = self.conn().await?;
-                let row = self
-                    .store
-                    .observed(access::session_by_hash(&mut conn, &hash).await)
-                    .map_err(crate::service::internal)?
-                    .ok_or_else(|| unauthenticated("unknown session"))?;
-                let principal = Arc::new(principal_of_session(&row, session_secret)?);
-                self.remember(&self.sessions, seen, hash, principal.clone());
-                principal
-            }
-        };
+        let principal = self
+            .lookup(
+                &self.sessions,
+                secret::hash(session_secret),
+                async |conn, hash| access::session_by_hash(conn, hash).await,
+                |row| principal_of_session(&row, session_secret),
+            )
+            .await
+            .map_err(|missing| missing.unwrap_or_else(|| unauthenticated("unknown session")))?;
         if principal.expires_at.is_some_and(|at| at <= now_nanos()) {
             return Err(unauthenticated("expired session"));
         }
+        Ok(principal)
+    }
+
+    /// The cached principal for `hash`, or the one built from its row, cached. `Err(None)`:
+    /// no such row.
+    async fn lookup<R>(
+        &self,
+        map: &RwLock<HashMap<String, Arc<Principal>>>,
+        hash: String,
+        fetch: impl AsyncFnOnce(&mut sqlx::AnyConnection, &str) -> Result<Option<R>, StoreError>,
+        build: impl FnOnce(R) -> Result<Principal, AppError>,
+    ) -> Result<Arc<Principal>, Option<AppError>> {
+        if let Some(principal) = cached(map, &hash) {
+            return Ok(principal);
+        }
+        let seen = self.version.load(Ordering::Acquire);
+        let mut conn = self.conn().await?;
+        let row = self
+            .store
+            .observed(fetch(&mut *conn, &hash).await)
+            .map_err(crate::service::internal)?
+            .ok_or(None)?;
+        let principal = Arc::new(build(row)?);
+        self.remember(map, seen, hash, principal.clone());
         Ok(principal)
     }
 

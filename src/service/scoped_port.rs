@@ -14,280 +14,73 @@ pub struct Scoped {
     pub principal: Arc<Principal>,
 }
 
-#[async_trait::async_trait]
-impl VexilPort for Scoped {
-    async fn list_namespaces(&self) -> Result<Vec<Namespace>, AppError> {
-        scope(self.principal.clone(), VexilPort::list_namespaces(&*self.service)).await
-    }
+/// Implements every port method as the service's, run as `self.principal`.
+macro_rules! scoped {
+    ($(fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;)*) => {
+        #[async_trait::async_trait]
+        impl VexilPort for Scoped {
+            $(
+                async fn $name(&self, $($arg: $ty),*) -> Result<$ret, AppError> {
+                    scope(self.principal.clone(), VexilPort::$name(&*self.service, $($arg),*)).await
+                }
+            )*
+        }
+    };
+}
 
-    async fn create_namespace(&self, input: NamespaceInput) -> Result<Namespace, AppError> {
-        scope(self.principal.clone(), VexilPort::create_namespace(&*self.service, input)).await
-    }
-
-    async fn update_namespace(
-        &self,
-        key: &str,
-        input: NamespaceInput,
-    ) -> Result<Namespace, AppError> {
-        scope(self.principal.clone(), VexilPort::update_namespace(&*self.service, key, input)).await
-    }
-
-    async fn delete_namespace(&self, key: &str, version: i64) -> Result<(), AppError> {
-        scope(self.principal.clone(), VexilPort::delete_namespace(&*self.service, key, version))
-            .await
-    }
-
-    async fn list_flags(&self, namespace: &str, query: FlagQuery) -> Result<FlagListing, AppError> {
-        scope(self.principal.clone(), VexilPort::list_flags(&*self.service, namespace, query)).await
-    }
-
-    async fn create_flag(&self, namespace: &str, input: FlagInput) -> Result<Flag, AppError> {
-        scope(self.principal.clone(), VexilPort::create_flag(&*self.service, namespace, input))
-            .await
-    }
-
-    async fn flag_detail(&self, namespace: &str, key: &str) -> Result<FlagDetail, AppError> {
-        scope(self.principal.clone(), VexilPort::flag_detail(&*self.service, namespace, key)).await
-    }
-
-    async fn patch_flag(
-        &self,
-        namespace: &str,
-        key: &str,
-        patch: FlagPatch,
-    ) -> Result<Flag, AppError> {
-        scope(self.principal.clone(), VexilPort::patch_flag(&*self.service, namespace, key, patch))
-            .await
-    }
-
-    async fn delete_flag(&self, namespace: &str, key: &str, version: i64) -> Result<(), AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::delete_flag(&*self.service, namespace, key, version),
-        )
-        .await
-    }
-
-    async fn copy_flag(&self, namespace: &str, key: &str, target: &str) -> Result<Flag, AppError> {
-        scope(self.principal.clone(), VexilPort::copy_flag(&*self.service, namespace, key, target))
-            .await
-    }
-
-    async fn save_variant(
-        &self,
+scoped! {
+    fn list_namespaces() -> Vec<Namespace>;
+    fn create_namespace(input: NamespaceInput) -> Namespace;
+    fn update_namespace(key: &str, input: NamespaceInput) -> Namespace;
+    fn delete_namespace(key: &str, version: i64) -> ();
+    fn list_flags(namespace: &str, query: FlagQuery) -> FlagListing;
+    fn create_flag(namespace: &str, input: FlagInput) -> Flag;
+    fn flag_detail(namespace: &str, key: &str) -> FlagDetail;
+    fn patch_flag(namespace: &str, key: &str, patch: FlagPatch) -> Flag;
+    fn delete_flag(namespace: &str, key: &str, version: i64) -> ();
+    fn copy_flag(namespace: &str, key: &str, target: &str) -> Flag;
+    fn save_variant(
         namespace: &str,
         flag_key: &str,
         id: Option<String>,
         input: VariantInput,
-    ) -> Result<Variant, AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::save_variant(&*self.service, namespace, flag_key, id, input),
-        )
-        .await
-    }
-
-    async fn delete_variant(
-        &self,
-        namespace: &str,
-        flag_key: &str,
-        id: &str,
-    ) -> Result<(), AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::delete_variant(&*self.service, namespace, flag_key, id),
-        )
-        .await
-    }
-
-    async fn save_rule(
-        &self,
-        namespace: &str,
-        flag_key: &str,
-        id: Option<String>,
-        draft: RuleDraft,
-    ) -> Result<Rule, AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::save_rule(&*self.service, namespace, flag_key, id, draft),
-        )
-        .await
-    }
-
-    async fn delete_rule(&self, namespace: &str, flag_key: &str, id: &str) -> Result<(), AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::delete_rule(&*self.service, namespace, flag_key, id),
-        )
-        .await
-    }
-
-    async fn order_rules(
-        &self,
-        namespace: &str,
-        flag_key: &str,
-        ids: Vec<String>,
-    ) -> Result<(), AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::order_rules(&*self.service, namespace, flag_key, ids),
-        )
-        .await
-    }
-
-    async fn save_rollout(
-        &self,
+    ) -> Variant;
+    fn delete_variant(namespace: &str, flag_key: &str, id: &str) -> ();
+    fn save_rule(namespace: &str, flag_key: &str, id: Option<String>, draft: RuleDraft) -> Rule;
+    fn delete_rule(namespace: &str, flag_key: &str, id: &str) -> ();
+    fn order_rules(namespace: &str, flag_key: &str, ids: Vec<String>) -> ();
+    fn save_rollout(
         namespace: &str,
         flag_key: &str,
         id: Option<String>,
         input: RolloutInput,
-    ) -> Result<Rollout, AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::save_rollout(&*self.service, namespace, flag_key, id, input),
-        )
-        .await
-    }
-
-    async fn delete_rollout(
-        &self,
-        namespace: &str,
-        flag_key: &str,
-        id: &str,
-    ) -> Result<(), AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::delete_rollout(&*self.service, namespace, flag_key, id),
-        )
-        .await
-    }
-
-    async fn order_rollouts(
-        &self,
-        namespace: &str,
-        flag_key: &str,
-        ids: Vec<String>,
-    ) -> Result<(), AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::order_rollouts(&*self.service, namespace, flag_key, ids),
-        )
-        .await
-    }
-
-    async fn list_segments(&self, namespace: &str) -> Result<SegmentListing, AppError> {
-        scope(self.principal.clone(), VexilPort::list_segments(&*self.service, namespace)).await
-    }
-
-    async fn segment_detail(
-        &self,
-        namespace: &str,
-        key: &str,
-    ) -> Result<(SegmentSummary, i64), AppError> {
-        scope(self.principal.clone(), VexilPort::segment_detail(&*self.service, namespace, key))
-            .await
-    }
-
-    async fn save_segment(
-        &self,
-        namespace: &str,
-        key: Option<String>,
-        input: SegmentInput,
-    ) -> Result<Segment, AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::save_segment(&*self.service, namespace, key, input),
-        )
-        .await
-    }
-
-    async fn delete_segment(
-        &self,
-        namespace: &str,
-        key: &str,
-        version: i64,
-    ) -> Result<(), AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::delete_segment(&*self.service, namespace, key, version),
-        )
-        .await
-    }
-
-    async fn save_constraint(
-        &self,
+    ) -> Rollout;
+    fn delete_rollout(namespace: &str, flag_key: &str, id: &str) -> ();
+    fn order_rollouts(namespace: &str, flag_key: &str, ids: Vec<String>) -> ();
+    fn list_segments(namespace: &str) -> SegmentListing;
+    fn segment_detail(namespace: &str, key: &str) -> (SegmentSummary, i64);
+    fn save_segment(namespace: &str, key: Option<String>, input: SegmentInput) -> Segment;
+    fn delete_segment(namespace: &str, key: &str, version: i64) -> ();
+    fn save_constraint(
         namespace: &str,
         segment_key: &str,
         id: Option<String>,
         input: ConstraintInput,
-    ) -> Result<Constraint, AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::save_constraint(&*self.service, namespace, segment_key, id, input),
-        )
-        .await
-    }
-
-    async fn delete_constraint(
-        &self,
-        namespace: &str,
-        segment_key: &str,
-        id: &str,
-    ) -> Result<(), AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::delete_constraint(&*self.service, namespace, segment_key, id),
-        )
-        .await
-    }
-
-    async fn evaluate(&self, request: EvaluationRequest) -> Result<ConsoleResult, AppError> {
-        scope(self.principal.clone(), VexilPort::evaluate(&*self.service, request)).await
-    }
-
-    async fn data_version(&self, namespace: &str) -> Result<i64, AppError> {
-        scope(self.principal.clone(), VexilPort::data_version(&*self.service, namespace)).await
-    }
-
-    async fn list_changes(
-        &self,
+    ) -> Constraint;
+    fn delete_constraint(namespace: &str, segment_key: &str, id: &str) -> ();
+    fn evaluate(request: EvaluationRequest) -> ConsoleResult;
+    fn data_version(namespace: &str) -> i64;
+    fn list_changes(
         namespace: &str,
         resource_type: Option<String>,
         resource_key: Option<String>,
         limit: i64,
-    ) -> Result<Vec<Change>, AppError> {
-        scope(
-            self.principal.clone(),
-            VexilPort::list_changes(&*self.service, namespace, resource_type, resource_key, limit),
-        )
-        .await
-    }
-
-    async fn list_snapshots(&self) -> Result<Vec<SnapshotInfo>, AppError> {
-        scope(self.principal.clone(), VexilPort::list_snapshots(&*self.service)).await
-    }
-
-    async fn restore_snapshot(&self, id: &str) -> Result<(), AppError> {
-        scope(self.principal.clone(), VexilPort::restore_snapshot(&*self.service, id)).await
-    }
-
-    async fn list_tokens(&self, offset: i64) -> Result<TokenListing, AppError> {
-        scope(self.principal.clone(), VexilPort::list_tokens(&*self.service, offset)).await
-    }
-
-    async fn create_token(&self, input: TokenInput) -> Result<CreatedToken, AppError> {
-        scope(self.principal.clone(), VexilPort::create_token(&*self.service, input)).await
-    }
-
-    async fn revoke_token(&self, id: &str) -> Result<(), AppError> {
-        scope(self.principal.clone(), VexilPort::revoke_token(&*self.service, id)).await
-    }
-
-    async fn list_sessions(&self) -> Result<Vec<SessionSummary>, AppError> {
-        scope(self.principal.clone(), VexilPort::list_sessions(&*self.service)).await
-    }
-
-    async fn end_session(&self, id: &str) -> Result<(), AppError> {
-        scope(self.principal.clone(), VexilPort::end_session(&*self.service, id)).await
-    }
+    ) -> Vec<Change>;
+    fn list_snapshots() -> Vec<SnapshotInfo>;
+    fn restore_snapshot(id: &str) -> ();
+    fn list_tokens(offset: i64) -> TokenListing;
+    fn create_token(input: TokenInput) -> CreatedToken;
+    fn revoke_token(id: &str) -> ();
+    fn list_sessions() -> Vec<SessionSummary>;
+    fn end_session(id: &str) -> ();
 }
