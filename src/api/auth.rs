@@ -152,9 +152,15 @@ pub async fn create(
 }
 
 fn parse_time(text: &str) -> Result<i64, ApiError> {
-    OffsetDateTime::parse(text, &Rfc3339).map(|t| t.unix_timestamp_nanos() as i64).map_err(|_| {
+    let time = OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
         ApiError(AppError::Invalid(format!(
             "invalid field expiresAt: {text:?} is not an RFC 3339 time"
+        )))
+    })?;
+    // Stored as i64 Unix nanoseconds: 1677 to 2262.
+    i64::try_from(time.unix_timestamp_nanos()).map_err(|_| {
+        ApiError(AppError::Invalid(format!(
+            "invalid field expiresAt: {text:?} is outside 1678-2261"
         )))
     })
 }

@@ -120,6 +120,13 @@ async fn expiry_and_scope_are_enforced_on_the_next_request(db: &TestDb) {
         .post("/auth/v1/method/token", json!({"name": "old", "expiresAt": "2001-01-01T00:00:00Z"}))
         .await
         .assert_error(400, "invalid field expiresAt: must be in the future");
+    admin
+        .post("/auth/v1/method/token", json!({"name": "far", "expiresAt": "9999-12-31T00:00:00Z"}))
+        .await
+        .assert_error(
+            400,
+            "invalid field expiresAt: \"9999-12-31T00:00:00Z\" is outside 1678-2261",
+        );
     assert_eq!(admin.get("/auth/v1/tokens").await.body, before);
 
     // self, then self/expire (the body is ignored), then nothing.
