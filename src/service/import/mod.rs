@@ -76,19 +76,17 @@ impl Service {
         progress: &Progress<'_>,
     ) -> Result<Vec<ImportSummary>, AppError> {
         // Merging into a namespace is an editor's work; replacing one, or creating one, an
-        // administrator's. Checked for every document before anything is written.
+        // administrator's. Checked for every document before anything is written, inside the
+        // transaction, so the namespace cannot vanish between the check and the write.
         let principal = crate::auth::current();
+        let mut tx = self.begin().await?;
         for document in documents {
             let key = document.namespace.key();
-            let exists = crate::store::namespaces::get(self.store.reader(), key)
-                .await
-                .map_err(internal)?
-                .is_some();
+            let exists = namespaces::get(&mut *tx, key).await.map_err(internal)?.is_some();
             let need =
                 if mode == ImportMode::Replace || !exists { Need::Admin } else { Need::Write };
             crate::auth::check(&principal, need, Some(key))?;
         }
-        let mut tx = self.begin().await?;
         let mut summaries = Vec::with_capacity(documents.len());
         for (index, document) in documents.iter().enumerate() {
             let namespace = document.namespace.key().to_string();
