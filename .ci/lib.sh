@@ -115,14 +115,15 @@ build_site() { # build_site PROFILE (dev | wasm-release)
   cp -R public/. "$SITE/"
 }
 
-# The server binary that `cargo test --release --workspace` already built (the binary-level
+# The server binary that `cargo test --profile ci --workspace` already built (the binary-level
 # tests run it); the end-to-end layers drive the same one instead of building it again with
-# another feature set (which costs minutes on two cores).
+# another profile (which costs minutes on two cores). Kept at target/ci/vexil in the clone.
+TESTED_SERVER="$REPO/target/ci/vexil"
 use_tested_server() {
   step "using the server binary the tests built"
   if [ "$CARGO_TARGET_DIR" != "$REPO/target" ]; then
-    mkdir -p "$REPO/target/release"
-    cp "$CARGO_TARGET_DIR/release/vexil" "$REPO/target/release/vexil"
+    mkdir -p "$REPO/target/ci"
+    cp "$CARGO_TARGET_DIR/ci/vexil" "$TESTED_SERVER"
   fi
 }
 
