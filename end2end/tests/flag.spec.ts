@@ -251,7 +251,9 @@ test.describe('flag metadata', () => {
     await table.getByLabel('Metadata value 3').fill('PAY-12');
     await table.getByRole('button', { name: 'Save metadata' }).click();
     await expect(section(page, 'flag-metadata-table').getByLabel('Metadata key 3')).toHaveValue('ticket');
-    expect((await flagOf(request, ns, 'checkout')).metadata).toEqual({ limit: 6, owner: 'payments', ticket: 'PAY-12' });
+    // The typed rows are on the page before the save answers: wait for the stored value.
+    await expect.poll(async () => (await flagOf(request, ns, 'checkout')).metadata)
+      .toEqual({ limit: 6, owner: 'payments', ticket: 'PAY-12' });
 
     await section(page, 'flag-metadata-table').getByLabel('Metadata type 4').selectOption('json');
     await section(page, 'flag-metadata-table').getByLabel('Metadata key 4').fill('broken');
