@@ -157,10 +157,11 @@ fn parse_time(text: &str) -> Result<i64, ApiError> {
             "invalid field expiresAt: {text:?} is not an RFC 3339 time"
         )))
     })?;
-    // Stored as i64 Unix nanoseconds: 1677 to 2262.
+    // Stored as i64 Unix nanoseconds.
     i64::try_from(time.unix_timestamp_nanos()).map_err(|_| {
         ApiError(AppError::Invalid(format!(
-            "invalid field expiresAt: {text:?} is outside 1678-2261"
+            "invalid field expiresAt: {text:?} is outside the times Vexil stores \
+             (1677-09-21 to 2262-04-11)"
         )))
     })
 }

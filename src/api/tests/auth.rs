@@ -125,7 +125,8 @@ async fn expiry_and_scope_are_enforced_on_the_next_request(db: &TestDb) {
         .await
         .assert_error(
             400,
-            "invalid field expiresAt: \"9999-12-31T00:00:00Z\" is outside 1678-2261",
+            "invalid field expiresAt: \"9999-12-31T00:00:00Z\" is outside the times Vexil \
+             stores (1677-09-21 to 2262-04-11)",
         );
     assert_eq!(admin.get("/auth/v1/tokens").await.body, before);
 
