@@ -114,9 +114,15 @@ impl Service {
         }
         let mut tx = self.begin().await?;
         Service::require_flag(&mut tx, namespace, flag_key).await?;
-        let (keys, operator) =
-            checked_segments(&mut tx, namespace, "", &draft.segment_keys, draft.segment_operator)
-                .await?;
+        let (keys, operator) = checked_segments(
+            &mut tx,
+            namespace,
+            "",
+            &draft.segment_keys,
+            draft.segment_operator,
+            |k| super::error::not_found("segment", &format!("{namespace}/{k}")),
+        )
+        .await?;
         for (variant_id, _) in &draft.distributions {
             require_variant(&mut tx, namespace, flag_key, variant_id).await?;
         }

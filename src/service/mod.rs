@@ -51,6 +51,8 @@ pub struct Service {
     access: Arc<crate::auth::registry::Registry>,
     policy: AccessPolicy,
     oidc: Option<Arc<crate::auth::oidc::Oidc>>,
+    /// What `GET /meta/config` shows (`Settings::flipt_view`).
+    public_config: Arc<serde_json::Value>,
 }
 
 impl Service {
@@ -65,7 +67,19 @@ impl Service {
             metrics: Arc::default(),
             retention: Retention::default(),
             document_max_depth: crate::document::DEFAULT_MAX_DEPTH,
+            public_config: Arc::new(serde_json::json!({})),
         }
+    }
+
+    /// The same service showing `config` at `GET /meta/config`.
+    pub fn with_public_config(mut self, config: serde_json::Value) -> Self {
+        self.public_config = Arc::new(config);
+        self
+    }
+
+    /// The configuration `GET /meta/config` shows.
+    pub fn public_config(&self) -> &Arc<serde_json::Value> {
+        &self.public_config
     }
 
     /// The same service refusing imported documents nested deeper than `depth`.
@@ -101,9 +115,12 @@ impl Service {
         self
     }
 
-    /// Evaluation and cache metrics in Prometheus' text format.
+    /// Evaluation and cache metrics in Prometheus' text format; the viewer role unless
+    /// `metrics_public` (Flipt's default: scrapers send no credential).
     pub fn render_metrics(&self) -> Result<String, AppError> {
-        crate::auth::require(crate::auth::Need::Read, None)?;
+        if !self.policy.metrics_public {
+            crate::auth::require(crate::auth::Need::Read, None)?;
+        }
         use std::sync::atomic::Ordering::Relaxed;
         let mut out = String::new();
         self.metrics.render(&mut out);
@@ -200,6 +217,11 @@ impl Service {
             .map_err(internal)?
             .map(|_| ())
             .ok_or_else(|| error::not_found("flag", &format!("{namespace}/{flag_key}")))
+    }
+
+    /// Whether the flag exists (inside the transaction).
+    async fn flag_exists(tx: &mut Tx, namespace: &str, flag_key: &str) -> Result<bool, AppError> {
+        Ok(crate::store::flags::get(tx, namespace, flag_key).await.map_err(internal)?.is_some())
     }
 
     /// Fails with Flipt's 404 unless the namespace exists (checked inside the transaction).

@@ -21,7 +21,8 @@ pub fn encode_token(key: &str, offset: i64) -> String {
 
 /// The absolute offset a token points at.
 pub fn decode_token(token: &str) -> Result<i64, AppError> {
-    let invalid = || AppError::Invalid("pageToken is not valid".into());
+    // Flipt's wording, the token quoted as Go's %q does.
+    let invalid = || AppError::Invalid(format!("pageToken is not valid: {token:?}"));
     let bytes = STANDARD.decode(token.trim()).map_err(|_| invalid())?;
     let token: Token = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if token.offset < 0 {

@@ -12,7 +12,7 @@ use super::{
     history::snap,
     new_id,
     paging::{fetch_limit, page_of},
-    rules::checked_segments,
+    rules::{checked_segments, first_segment, rollout_target_missing},
     validate, Service,
 };
 use crate::store::{now_nanos, rollouts, rollouts::Part, rollouts::RolloutRow, Tx};
@@ -50,6 +50,7 @@ impl CheckedPart {
 async fn check_part(
     tx: &mut Tx,
     namespace: &str,
+    flag_key: &str,
     input: &RolloutInput,
 ) -> Result<CheckedPart, AppError> {
     match (&input.segment, &input.threshold) {
@@ -60,6 +61,7 @@ async fn check_part(
                 &segment.segment_key,
                 &segment.segment_keys,
                 segment.segment_operator,
+                |key| rollout_target_missing(namespace, flag_key, key),
             )
             .await?;
             Ok(CheckedPart {
@@ -71,7 +73,7 @@ async fn check_part(
             })
         }
         (None, Some(threshold)) => {
-            validate::percentage("percentage", threshold.percentage)?;
+            validate::threshold(threshold.percentage)?;
             Ok(CheckedPart {
                 rollout_type: RolloutType::Threshold,
                 keys: Vec::new(),
@@ -140,8 +142,15 @@ impl Service {
             return Err(invalid_field("rank", "must be greater than 0"));
         }
         let mut tx = self.begin().await?;
-        Service::require_flag(&mut tx, namespace, flag_key).await?;
-        let checked = check_part(&mut tx, namespace, &input).await?;
+        match &input.segment {
+            // Flipt names both when a segment rollout's flag is missing.
+            Some(segment) if !Service::flag_exists(&mut tx, namespace, flag_key).await? => {
+                let key = first_segment(&segment.segment_key, &segment.segment_keys);
+                return Err(rollout_target_missing(namespace, flag_key, key));
+            }
+            _ => Service::require_flag(&mut tx, namespace, flag_key).await?,
+        }
+        let checked = check_part(&mut tx, namespace, flag_key, &input).await?;
         if rollouts::rank_taken(&mut tx, namespace, flag_key, input.rank).await.map_err(internal)? {
             return Err(AppError::Invalid(format!("rank number: {} already exists", input.rank)));
         }
@@ -175,10 +184,20 @@ impl Service {
         crate::auth::require(Need::Write, Some(namespace))?;
         let mut tx = self.begin().await?;
         let current = require_rollout(&mut tx, namespace, flag_key, id).await?;
-        let checked = check_part(&mut tx, namespace, &input).await?;
-        if checked.rollout_type.number() != current.rollout_type {
-            return Err(AppError::Invalid("cannot change type of rollout".into()));
+        let wanted =
+            if input.segment.is_some() { RolloutType::Segment } else { RolloutType::Threshold };
+        if input.segment.is_some() != input.threshold.is_some()
+            && wanted.number() != current.rollout_type
+        {
+            let have =
+                RolloutType::from_number(current.rollout_type).unwrap_or(RolloutType::Unknown);
+            return Err(AppError::Invalid(format!(
+                "cannot change type of rollout: have {:?} attempted {:?}",
+                have.wire_name(),
+                wanted.wire_name()
+            )));
         }
+        let checked = check_part(&mut tx, namespace, flag_key, &input).await?;
         let before = snap(&load_rollouts(&mut tx, vec![current.clone()]).await?.remove(0));
         let row = RolloutRow {
             description: input.description.clone(),

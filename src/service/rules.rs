@@ -17,7 +17,7 @@ use super::{
     paging::{fetch_limit, page_of},
     validate, Service,
 };
-use crate::store::{flags, now_nanos, rules, rules::DistributionRow, rules::RuleRow, segments};
+use crate::store::{flags, now_nanos, rules, rules::DistributionRow, rules::RuleRow, segments, Tx};
 
 /// Rules with their segments and distributions, in three queries.
 pub(super) async fn load_rules(
@@ -30,14 +30,44 @@ pub(super) async fn load_rules(
     Ok(rules::assemble(rows, &refs, distributions))
 }
 
+/// Flipt's refusal of a rule whose flag or segment does not exist in the namespace.
+pub(super) fn rule_target_missing(namespace: &str, flag_key: &str, segment_key: &str) -> AppError {
+    AppError::NotFound(format!(
+        "flag \"{namespace}/{flag_key}\" or segment \"{namespace}/{segment_key}\" not found"
+    ))
+}
+
+/// Flipt's refusal of a rollout naming a flag or segment that does not exist (quoted as
+/// Flipt quotes it, around both).
+pub(super) fn rollout_target_missing(
+    namespace: &str,
+    flag_key: &str,
+    segment_key: &str,
+) -> AppError {
+    AppError::NotFound(format!(
+        "flag \"{namespace}/{flag_key} or segment {segment_key}\" not found"
+    ))
+}
+
+/// The first segment a rule or rollout request names (for messages about it).
+pub(super) fn first_segment<'a>(single: &'a str, list: &'a [String]) -> &'a str {
+    if single.is_empty() {
+        list.first().map_or("", String::as_str)
+    } else {
+        single
+    }
+}
+
 /// The segment keys of a rule or rollout request: exactly one of the single and list forms,
-/// de-duplicated, each existing in the namespace. One segment forces the OR operator.
+/// de-duplicated, each existing in the namespace (else `missing(key)`). One segment forces the
+/// OR operator.
 pub(super) async fn checked_segments(
     conn: &mut AnyConnection,
     namespace: &str,
     single: &str,
     list: &[String],
     operator: SegmentOperator,
+    missing: impl Fn(&str) -> AppError,
 ) -> Result<(Vec<String>, SegmentOperator), AppError> {
     let mut keys: Vec<String> = match (single.is_empty(), list.is_empty()) {
         (false, false) => {
@@ -52,8 +82,8 @@ pub(super) async fn checked_segments(
     let mut seen = std::collections::HashSet::new();
     keys.retain(|k| seen.insert(k.clone()));
     let existing = segments::existing_keys(conn, namespace, &keys).await.map_err(internal)?;
-    if let Some(missing) = keys.iter().find(|k| !existing.contains(k)) {
-        return Err(not_found("segment", &format!("{namespace}/{missing}")));
+    if let Some(key) = keys.iter().find(|k| !existing.contains(k)) {
+        return Err(missing(key));
     }
     let operator = if keys.len() == 1 { SegmentOperator::Or } else { operator };
     Ok((keys, operator))
@@ -115,13 +145,17 @@ impl Service {
             return Err(invalid_field("rank", "must be greater than 0"));
         }
         let mut tx = self.begin().await?;
-        Service::require_flag(&mut tx, namespace, flag_key).await?;
+        let target_missing = |segment: &str| rule_target_missing(namespace, flag_key, segment);
+        if !Service::flag_exists(&mut tx, namespace, flag_key).await? {
+            return Err(target_missing(first_segment(&input.segment_key, &input.segment_keys)));
+        }
         let (keys, operator) = checked_segments(
             &mut tx,
             namespace,
             &input.segment_key,
             &input.segment_keys,
             input.segment_operator,
+            target_missing,
         )
         .await?;
         let now = now_nanos();
@@ -159,6 +193,7 @@ impl Service {
             &input.segment_key,
             &input.segment_keys,
             input.segment_operator,
+            |segment| rule_target_missing(namespace, flag_key, segment),
         )
         .await?;
         let row =
@@ -246,8 +281,8 @@ impl Service {
         validate::required("variantId", &input.variant_id)?;
         validate::percentage("rollout", input.rollout)?;
         let mut tx = self.begin().await?;
-        require_rule(&mut tx, namespace, flag_key, rule_id).await?;
-        require_variant(&mut tx, namespace, flag_key, &input.variant_id).await?;
+        require_distribution_targets(&mut tx, namespace, flag_key, rule_id, &input.variant_id)
+            .await?;
         let now = now_nanos();
         let row = DistributionRow {
             id: new_id(),
@@ -286,8 +321,8 @@ impl Service {
         validate::required("variantId", &input.variant_id)?;
         validate::percentage("rollout", input.rollout)?;
         let mut tx = self.begin().await?;
-        require_rule(&mut tx, namespace, flag_key, rule_id).await?;
-        require_variant(&mut tx, namespace, flag_key, &input.variant_id).await?;
+        require_distribution_targets(&mut tx, namespace, flag_key, rule_id, &input.variant_id)
+            .await?;
         let current = rules::distributions_of(&mut tx, &[rule_id.to_string()])
             .await
             .map_err(internal)?
@@ -337,6 +372,26 @@ impl Service {
         }
         Ok(())
     }
+}
+
+/// A distribution's rule and variant must exist under the flag; Flipt names all three when
+/// either is missing.
+async fn require_distribution_targets(
+    tx: &mut Tx,
+    namespace: &str,
+    flag_key: &str,
+    rule_id: &str,
+    variant_id: &str,
+) -> Result<(), AppError> {
+    let rule = rules::get(tx, namespace, flag_key, rule_id).await.map_err(internal)?;
+    let variant =
+        flags::variant(tx, namespace, flag_key, variant_id).await.map_err(internal)?;
+    if rule.is_none() || variant.is_none() {
+        return Err(AppError::NotFound(format!(
+            "variant \"{variant_id}\", rule \"{rule_id}\", flag \"{flag_key}\" in namespace \"{namespace}\" not found"
+        )));
+    }
+    Ok(())
 }
 
 pub(super) async fn require_variant(

@@ -43,6 +43,14 @@ pub fn percentage(field: &str, value: f64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A threshold rollout's percentage in [0, 100], refused in Flipt's words.
+pub fn threshold(value: f64) -> Result<(), AppError> {
+    if !(0.0..=100.0).contains(&value) || value.is_nan() {
+        return Err(invalid_field("threshold.percentage", "must be within range [0, 100]"));
+    }
+    Ok(())
+}
+
 /// An attachment: empty, or valid JSON within the size limit; returned compacted.
 pub fn attachment(value: &str) -> Result<Option<String>, AppError> {
     if value.trim().is_empty() {

@@ -37,14 +37,17 @@ async fn rollout_routes(db: &TestDb) {
         .assert_error(400, "exactly one of segment and threshold must be set");
     api.post(&rollouts, json!({"rank": 3, "threshold": {"percentage": 101}}))
         .await
-        .assert_error(400, "invalid field percentage: must be less than or equal to '100'");
+        .assert_error(400, "invalid field threshold.percentage: must be within range [0, 100]");
     api.post(&rollouts, json!({"rank": 3, "segment": {"segmentKey": "zz"}}))
         .await
-        .assert_error(404, "segment \"default/zz\" not found");
+        .assert_error(404, "flag \"default/b or segment zz\" not found");
     let (tid, sid) = (t["id"].as_str().unwrap(), s["id"].as_str().unwrap());
     api.put(&format!("{rollouts}/{tid}"), json!({"segment": {"segmentKey": "s"}}))
         .await
-        .assert_error(400, "cannot change type of rollout");
+        .assert_error(
+            400,
+            "cannot change type of rollout: have \"THRESHOLD_ROLLOUT_TYPE\" attempted \"SEGMENT_ROLLOUT_TYPE\"",
+        );
     let changed = api
         .put(
             &format!("{rollouts}/{tid}"),

@@ -51,10 +51,10 @@ async fn rule_routes(db: &TestDb) {
         .assert_error(400, "invalid field segmentKey: must not be empty");
     api.post(rules, json!({"segmentKey": "zzz", "rank": 1}))
         .await
-        .assert_error(404, "segment \"default/zzz\" not found");
+        .assert_error(404, "flag \"default/f\" or segment \"default/zzz\" not found");
     api.post("/api/v1/namespaces/default/flags/g/rules", json!({"segmentKey": "a", "rank": 1}))
         .await
-        .assert_error(404, "flag \"default/g\" not found");
+        .assert_error(404, "flag \"default/g\" or segment \"default/a\" not found");
     let id = one["id"].as_str().unwrap();
     assert_eq!(api.get(&format!("{rules}/{id}")).await.body["id"], id);
     api.get(&format!("{rules}/nope")).await.assert_error(404, "rule \"nope\" not found");
@@ -98,10 +98,20 @@ async fn distribution_routes(db: &TestDb) {
         .assert_error(400, "invalid field rollout: must be greater than or equal to '0'");
     api.post(&format!("{rules}/{rule}/distributions"), json!({"variantId": "nope", "rollout": 1}))
         .await
-        .assert_error(404, "variant \"nope\" not found");
+        .assert_error(
+            404,
+            &format!(
+                "variant \"nope\", rule \"{rule}\", flag \"f\" in namespace \"default\" not found"
+            ),
+        );
     api.post(&format!("{rules}/nope/distributions"), json!({"variantId": v1, "rollout": 1}))
         .await
-        .assert_error(404, "rule \"nope\" not found");
+        .assert_error(
+            404,
+            &format!(
+                "variant \"{v1}\", rule \"nope\", flag \"f\" in namespace \"default\" not found"
+            ),
+        );
     let moved = api
         .put(&format!("{rules}/{rule}/distributions/{id}"), json!({"variantId": v2, "rollout": 60}))
         .await;
