@@ -388,6 +388,7 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
 }
 
 pub mod access;
+mod flipt_view;
 mod url;
 
 pub use access::AccessSettings;

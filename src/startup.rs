@@ -166,9 +166,11 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         Service::new(store.clone())
             .with_retention(settings.retention)
             .with_document_max_depth(settings.document_max_depth)
+            .with_public_config(settings.flipt_view())
             .with_access_policy(crate::service::AccessPolicy {
                 required: settings.access.required,
                 session_lifetime: settings.access.session_lifetime,
+                metrics_public: settings.access.metrics_public,
             })
             .with_oidc(settings.access.oidc.clone().map(crate::auth::oidc::Oidc::new)),
     );

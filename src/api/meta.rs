@@ -32,6 +32,13 @@ pub async fn info(State(service): State<Arc<Service>>) -> Result<Json<Value>, Ap
     })))
 }
 
+/// `GET /meta/config`: the configuration in Flipt's shape, secrets left out
+/// (`Settings::flipt_view`); the viewer role, as `/meta/info`.
+pub async fn config(State(service): State<Arc<Service>>) -> Result<Json<Value>, ApiError> {
+    crate::auth::require(Need::Read, None)?;
+    Ok(Json(service.public_config().as_ref().clone()))
+}
+
 /// Prometheus text exposition.
 pub async fn metrics(State(service): State<Arc<Service>>) -> Result<Response, ApiError> {
     let text = service.render_metrics()?;

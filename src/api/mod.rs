@@ -69,6 +69,7 @@ pub fn router(service: Arc<Service>, poll_ms: u64) -> Router {
         .nest("/api/v1/namespaces/{ns}", resources(true))
         .nest("/api/v1", resources(false))
         .route("/meta/info", get(meta::info))
+        .route("/meta/config", get(meta::config))
         .route("/api/v1/openapi.json", get(openapi::get))
         .route("/api/v1/import", axum::routing::post(import::import))
         .route("/ui/import", axum::routing::post(upload::upload))

@@ -30,6 +30,8 @@ pub struct Door {
     pub trusted_origins: Arc<Vec<String>>,
     /// The body limit, for reading a form's CSRF field.
     pub body_limit: usize,
+    /// `metrics_public`: /metrics answers without a credential, as Flipt's does.
+    pub metrics_public: bool,
 }
 
 /// Routes that answer without a credential.
@@ -92,7 +94,7 @@ pub async fn authenticate(
 ) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    let public = is_public(&method, &path);
+    let public = is_public(&method, &path) || (door.metrics_public && path == "/metrics");
     let principal = match resolve(&door, request.headers()).await {
         Ok(principal) => principal,
         Err(_) if public => Arc::new(Principal::anonymous()),

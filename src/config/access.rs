@@ -85,6 +85,11 @@ pub struct AccessArgs {
     /// The provider's name in the callback path and on the sign-in button [default: oidc]
     #[arg(long, env = "VEXIL_AUTH_OIDC_PROVIDER", value_name = "NAME", global = true)]
     pub auth_oidc_provider: Option<String>,
+
+    /// Serve /metrics without a credential, as Flipt does (Prometheus scrapers send none);
+    /// `false` requires the viewer role [default: true]
+    #[arg(long, env = "VEXIL_METRICS_PUBLIC", value_name = "BOOL", global = true)]
+    pub metrics_public: Option<String>,
 }
 
 /// The validated access settings.
@@ -96,6 +101,8 @@ pub struct AccessSettings {
     pub trusted_origins: Vec<String>,
     pub cors: CorsSettings,
     pub oidc: Option<OidcSettings>,
+    /// `metrics_public`: /metrics answers without a credential.
+    pub metrics_public: bool,
 }
 
 impl std::fmt::Debug for AccessSettings {
@@ -108,12 +115,13 @@ impl std::fmt::Debug for AccessSettings {
             .field("trusted_origins", &self.trusted_origins)
             .field("cors", &self.cors)
             .field("oidc", &self.oidc)
+            .field("metrics_public", &self.metrics_public)
             .finish()
     }
 }
 
 /// The defaults, in the order of `AccessArgs` (appended to the main table).
-pub const DEFAULTS: [(&str, &str, &str); 13] = [
+pub const DEFAULTS: [(&str, &str, &str); 14] = [
     ("auth_required", "VEXIL_AUTH_REQUIRED", "true"),
     ("bootstrap_token", "VEXIL_BOOTSTRAP_TOKEN", ""),
     ("session_lifetime_hours", "VEXIL_SESSION_LIFETIME_HOURS", "24"),
@@ -127,10 +135,11 @@ pub const DEFAULTS: [(&str, &str, &str); 13] = [
     ("auth_oidc_scopes", "VEXIL_AUTH_OIDC_SCOPES", "openid email profile"),
     ("auth_oidc_roles", "VEXIL_AUTH_OIDC_ROLES", ""),
     ("auth_oidc_provider", "VEXIL_AUTH_OIDC_PROVIDER", "oidc"),
+    ("metrics_public", "VEXIL_METRICS_PUBLIC", "true"),
 ];
 
 impl AccessArgs {
-    pub fn given(&self) -> [&Option<String>; 13] {
+    pub fn given(&self) -> [&Option<String>; 14] {
         [
             &self.auth_required,
             &self.bootstrap_token,
@@ -145,17 +154,20 @@ impl AccessArgs {
             &self.auth_oidc_scopes,
             &self.auth_oidc_roles,
             &self.auth_oidc_provider,
+            &self.metrics_public,
         ]
     }
 }
 
 /// Parses the raw values in `DEFAULTS` order; an error is (index among them, reason).
 pub fn parse(raw: &[String]) -> Result<AccessSettings, (usize, String)> {
-    let required = match raw[0].trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => true,
-        "false" | "0" | "no" | "off" => false,
-        _ => return Err((0, "expected true or false".into())),
+    let boolean = |index: usize| match raw[index].trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err((index, "expected true or false".to_string())),
     };
+    let required = boolean(0)?;
+    let metrics_public = boolean(13)?;
     let bootstrap_token = Some(raw[1].trim().to_string()).filter(|t| !t.is_empty());
     if bootstrap_token.as_ref().is_some_and(|t| t.len() < 8 || t.chars().any(char::is_whitespace)) {
         return Err((1, "must be at least 8 characters, without spaces".into()));
@@ -184,6 +196,7 @@ pub fn parse(raw: &[String]) -> Result<AccessSettings, (usize, String)> {
         session_lifetime: Duration::from_secs(hours * 3600),
         trusted_origins,
         cors: CorsSettings { allowed_origins, allowed_headers },
+        metrics_public,
     })
 }
 

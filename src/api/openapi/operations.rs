@@ -78,6 +78,13 @@ pub(super) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             json!({"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}),
         ),
         op("get", "/meta/info", "What this server is (Flipt's shape)", None, object()),
+        op(
+            "get",
+            "/meta/config",
+            "The configuration in Flipt's shape, without secrets",
+            None,
+            object(),
+        ),
         Op {
             media: "text/plain",
             ..op("get", "/metrics", "Prometheus metrics", None, json!({"type": "string"}))

@@ -48,7 +48,9 @@ fn rest_rule(method: &str, path: &str) -> Option<Rule> {
         | (_, "/auth/v1/tokens")
         | (_, "/auth/v1/tokens/{id}") => AdminAll,
         (_, "/auth/v1/{*rest}") | (_, "/api/v1/{*rest}") => Anyone,
-        ("GET", "/meta/info") | ("GET", "/metrics") | ("GET", "/api/v1/openapi.json") => Read,
+        // `metrics_public` is on by default, as in Flipt (scrapers send no credential).
+        ("GET", "/metrics") => Public,
+        ("GET", "/meta/info") | ("GET", "/meta/config") | ("GET", "/api/v1/openapi.json") => Read,
         (_, p) if p.starts_with("/evaluate/v1/") || p.starts_with("/ofrep/v1/") => Evaluate,
         (_, p) if p.starts_with("/internal/v1/evaluation/snapshot/") => Evaluate,
         (_, p) if p.ends_with("/evaluate") || p.ends_with("/batch-evaluate") => Evaluate,
@@ -332,6 +334,8 @@ async fn send(
             headers.push(("content-type", "application/x-www-form-urlencoded"));
             (path.to_string(), form.as_bytes().to_vec())
         }
+        // An import must hold a document (an empty one is refused as such, before any role).
+        None if path.starts_with("/api/v1/import") => (path.to_string(), b"namespace: acc\n".to_vec()),
         None => (path.to_string(), if method == Method::GET { Vec::new() } else { b"{}".to_vec() }),
     };
     api.raw(method, &uri, &headers, body).await
