@@ -30,6 +30,9 @@ pub const META_DESCRIPTION: &str = "io.flipt.auth.token.description";
 pub const META_NAMESPACE: &str = "io.flipt.auth.token.namespace";
 /// Our extension: the token's role, shown in its metadata.
 pub const META_ROLE: &str = "io.vexil.auth.role";
+/// The role key of Flipt's example authorization policies; read as ours when it names one of
+/// our roles.
+pub const META_FLIPT_ROLE: &str = "io.flipt.auth.role";
 
 /// Cached principals by credential hash, valid for one access version.
 #[derive(Debug)]
@@ -209,7 +212,9 @@ pub fn principal_of_token(row: &AuthenticationRow) -> Principal {
     Principal {
         name,
         credential: Credential::Token { id: row.id.clone() },
-        flipt_scoped: namespace.is_some(),
+        // A namespace-scoped token without a role is Flipt's (401 outside its namespace and
+        // servers); one with a role is judged by that role like any grant (403 outside it).
+        flipt_scoped: namespace.is_some() && row.role.is_none(),
         grants: vec![Grant { role: token_role(row), namespace }],
         expires_at: row.expires_at,
         authentication_id: Some(row.id.clone()),

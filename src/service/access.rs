@@ -14,8 +14,8 @@ use crate::{
     auth::{
         self,
         registry::{
-            metadata_of, token_namespace, token_role, META_DESCRIPTION, META_NAME, META_NAMESPACE,
-            META_ROLE, METHOD_OIDC, METHOD_TOKEN,
+            metadata_of, token_namespace, token_role, META_DESCRIPTION, META_FLIPT_ROLE, META_NAME,
+            META_NAMESPACE, META_ROLE, METHOD_OIDC, METHOD_TOKEN,
         },
         secret, Credential, Grant, Need, Role,
     },
@@ -81,11 +81,17 @@ pub struct NewToken {
 pub struct AccessPolicy {
     pub required: bool,
     pub session_lifetime: Duration,
+    /// `metrics_public`: /metrics needs no credential.
+    pub metrics_public: bool,
 }
 
 impl Default for AccessPolicy {
     fn default() -> Self {
-        AccessPolicy { required: true, session_lifetime: Duration::from_secs(24 * 3600) }
+        AccessPolicy {
+            required: true,
+            session_lifetime: Duration::from_secs(24 * 3600),
+            metrics_public: true,
+        }
     }
 }
 
@@ -102,10 +108,22 @@ impl Service {
             })
             .map(str::to_string);
         let creator = auth::require(Need::Admin, scope.as_deref())?;
-        let role = match (new.role, new.metadata.get(META_ROLE)) {
-            (Some(role), _) => Some(role),
-            (None, Some(text)) => Some(Role::parse(text).ok_or_else(|| bad_role(text))?),
-            (None, None) => None,
+        // Ours first, then Flipt's policy key (`io.flipt.auth.role`), which must name one of
+        // our roles: Vexil has no policy engine to give another name a meaning, and a token
+        // without a role would be an administrator.
+        let flipt_role = new.metadata.get(META_FLIPT_ROLE).map(|text| {
+            Role::parse(text).ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "invalid field metadata: {META_FLIPT_ROLE} {text:?} is not one of Vexil's roles \
+                     (client, viewer, editor, admin)"
+                ))
+            })
+        });
+        let role = match (new.role, new.metadata.get(META_ROLE), flipt_role) {
+            (Some(role), _, _) => Some(role),
+            (None, Some(text), _) => Some(Role::parse(text).ok_or_else(|| bad_role(text))?),
+            (None, None, Some(role)) => Some(role?),
+            (None, None, None) => None,
         };
         // Metadata and the role field alike cannot grant more than the creator holds.
         let grant = Grant { role: role.unwrap_or(Role::Admin), namespace: scope.clone() };
