@@ -41,7 +41,10 @@ pub fn parse_limited(
     }
     let documents = if json { parse_json(text)? } else { parse_yaml(text)? };
     let Some(first) = documents.first() else {
-        return Ok(documents);
+        return Err(ParseError(
+            "the file holds no Flipt document: no namespace, flags or segments; nothing was imported"
+                .into(),
+        ));
     };
     let file_version = if first.version.is_empty() { LATEST } else { first.version.as_str() };
     let file_version = minor(file_version);
@@ -65,14 +68,20 @@ fn parse_json(text: &str) -> Result<Vec<Document>, ParseError> {
     };
     let mut documents = Vec::new();
     for (index, document) in serde_json::Deserializer::from_str(body).into_iter().enumerate() {
-        let document: Document = document.map_err(|e| {
+        let at = |e: serde_json::Error| {
             ParseError(format!(
                 "document {}: line {} column {}: {e}",
                 index + 1,
                 e.line(),
                 e.column()
             ))
-        })?;
+        };
+        let value: serde_json::Value = document.map_err(at)?;
+        let keys: Option<Vec<&str>> =
+            value.as_object().map(|o| o.keys().map(String::as_str).collect());
+        check_shape(index + 1, keys.as_deref())?;
+        let document: Document = serde_json::from_value(value)
+            .map_err(|e| ParseError(format!("document {}: {e}", index + 1)))?;
         check_version(index + 1, &document)?;
         documents.push(document);
     }
@@ -86,6 +95,9 @@ fn parse_yaml(text: &str) -> Result<Vec<Document>, ParseError> {
         if value.is_null() {
             continue;
         }
+        let keys: Option<Vec<&str>> =
+            value.as_mapping().map(|m| m.keys().map(|k| k.as_str().unwrap_or("?")).collect());
+        check_shape(index + 1, keys.as_deref())?;
         let document: Document =
             serde_yaml::from_value(value).map_err(|e| located(index + 1, &e))?;
         check_version(index + 1, &document)?;
@@ -103,6 +115,44 @@ fn located(number: usize, error: &serde_yaml::Error) -> ParseError {
         )),
         None => ParseError(format!("document {number}: {error}")),
     }
+}
+
+/// The top-level keys of Flipt's document format.
+const KEYS: &[&str] = &["version", "namespace", "flags", "segments"];
+
+/// A document is a mapping of Flipt's keys holding at least a namespace, flags or segments:
+/// anything else (a Flipt configuration file uploaded by mistake, a list, a bare string) is
+/// refused with what was found, instead of importing as an empty document.
+fn check_shape(number: usize, keys: Option<&[&str]>) -> Result<(), ParseError> {
+    let Some(keys) = keys else {
+        return Err(ParseError(format!(
+            "document {number}: not a Flipt document: expected a mapping with {}",
+            KEYS.join(", ")
+        )));
+    };
+    let foreign: Vec<&str> = keys.iter().copied().filter(|k| !KEYS.contains(k)).collect();
+    if !foreign.is_empty() {
+        let shown: Vec<String> = foreign.iter().take(8).map(|k| format!("{k:?}")).collect();
+        let more = if foreign.len() > 8 {
+            format!(" and {} more", foreign.len() - 8)
+        } else {
+            String::new()
+        };
+        return Err(ParseError(format!(
+            "document {number}: not a Flipt document: top-level key{} {}{more} {} not part of Flipt's format \
+             (version, namespace, flags, segments); nothing was imported",
+            if foreign.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            if foreign.len() == 1 { "is" } else { "are" },
+        )));
+    }
+    if !keys.iter().any(|k| matches!(*k, "namespace" | "flags" | "segments")) {
+        let found = if keys.is_empty() { "nothing".to_string() } else { keys.join(", ") };
+        return Err(ParseError(format!(
+            "document {number}: no namespace, flags or segments (found: {found}); nothing was imported"
+        )));
+    }
+    Ok(())
 }
 
 /// The newest version this importer reads, assumed when a file names none.

@@ -12,6 +12,7 @@ on_both_databases!(
     export_import_export_round_trips,
     flipts_corpus_document_imports_and_evaluates,
     broken_documents_change_nothing,
+    a_large_document_within_the_body_limit_imports,
     import_modes
 );
 
@@ -68,7 +69,12 @@ async fn broken_documents_change_nothing(db: &TestDb) {
     let api = Api::new(db);
     populate(&api, "team").await;
     let valid = "namespace: fresh\nflags:\n  - key: ok\n    name: OK\n";
-    let cases: [(&str, String, u16, &str); 6] = [
+    let cases: [(&str, String, u16, &str); 10] = [
+        // Not Flipt documents at all: refused with what was found, no "imported" history entry.
+        ("a Flipt configuration file", "log:\n  level: INFO\nserver:\n  http_port: 8080\n".into(), 400, "top-level keys \"log\", \"server\" are not part of Flipt's format"),
+        ("an empty file", "".into(), 400, "the file holds no Flipt document"),
+        ("only a version", "version: \"1.4\"\n".into(), 400, "no namespace, flags or segments (found: version)"),
+        ("a list", "- key: f\n".into(), 400, "not a Flipt document: expected a mapping"),
         ("bad YAML", "namespace: team\nflags:\n  - key: [oops\n".into(), 400, "line"),
         ("unknown segment", "namespace: fresh\nflags:\n  - key: f\n    name: F\n    rules:\n      - segment: nowhere\n".into(), 404, "segment \"fresh/nowhere\" not found"),
         ("duplicate keys", "namespace: fresh\nflags:\n  - {key: f, name: F}\n  - {key: f, name: G}\n".into(), 400, "appears twice"),
@@ -91,6 +97,24 @@ async fn broken_documents_change_nothing(db: &TestDb) {
         400,
         "invalid field mode: \"sometimes\" (expected create-only, skip-existing or replace)",
     );
+}
+
+/// A document of 10,000 flags (2.2 MB) is within the default `body_limit` (4 MiB) and
+/// imports; axum's own 2 MiB extractor limit must not cut in first.
+async fn a_large_document_within_the_body_limit_imports(db: &TestDb) {
+    let api = Api::new(db);
+    let mut text = String::from("version: \"1.4\"\nnamespace: big\nflags:\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "  - key: flag-{i:05}\n    name: Flag number {i:05} of the large import\n    description: One of ten thousand flags imported in a single request, 2.2 MB in all\n    enabled: true\n    variants:\n      - key: on\n      - key: off\n"
+        ));
+    }
+    assert!(text.len() > 2_200_000, "{} bytes: over axum's 2 MiB default", text.len());
+    api.post("/api/v1/namespaces", json!({"key": "big", "name": "Big"})).await;
+    let reply = import(&api, "", &text).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let listed = api.get("/api/v1/namespaces/big/flags?limit=1").await;
+    assert_eq!(listed.body["totalCount"], 10_000, "{}", listed.body);
 }
 
 async fn import_modes(db: &TestDb) {
