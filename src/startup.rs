@@ -172,7 +172,21 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
                 session_lifetime: settings.access.session_lifetime,
                 metrics_public: settings.access.metrics_public,
             })
-            .with_oidc(settings.access.oidc.clone().map(crate::auth::oidc::Oidc::new)),
+            .with_oidc(settings.access.oidc.clone().map(crate::auth::oidc::Oidc::new))
+            .with_workload(
+                match settings.access.jwt.clone() {
+                    Some(jwt) => Some(
+                        crate::auth::workload::JwtVerifier::load(jwt)
+                            .map_err(|e| anyhow::anyhow!("auth_jwt_public_key_file: {e}"))?,
+                    ),
+                    None => None,
+                },
+                settings
+                    .access
+                    .kubernetes
+                    .clone()
+                    .map(crate::auth::workload::KubernetesVerifier::new),
+            ),
     );
     service.access().refresh().await.context("reading the access version")?;
     access::spawn_housekeeping(service.clone());

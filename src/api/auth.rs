@@ -35,9 +35,27 @@ pub async fn methods(State(service): State<Arc<Service>>) -> Json<Value> {
         method("METHOD_TOKEN", true, false),
         method("METHOD_GITHUB", false, true),
         oidc,
-        method("METHOD_KUBERNETES", false, false),
-        method("METHOD_JWT", false, false),
+        method("METHOD_KUBERNETES", service.kubernetes_enabled(), false),
+        method("METHOD_JWT", service.jwt().is_some(), false),
     ]}))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyServiceAccount {
+    #[serde(alias = "service_account_token")]
+    service_account_token: Option<String>,
+}
+
+/// `POST /auth/v1/method/kubernetes/serviceaccount` → `{"clientToken","authentication"}`.
+pub async fn kubernetes(
+    State(service): State<Arc<Service>>,
+    Body(body): Body<VerifyServiceAccount>,
+) -> Result<Json<Value>, ApiError> {
+    let (token, authentication) = service
+        .verify_service_account(body.service_account_token.as_deref().unwrap_or_default())
+        .await?;
+    Ok(Json(json!({"clientToken": token, "authentication": authentication})))
 }
 
 /// `GET /auth/v1/self`.

@@ -54,6 +54,7 @@ pub fn router(service: Arc<Service>, poll_ms: u64) -> Router {
         .route("/logout", axum::routing::post(signin::sign_out))
         .route("/auth/v1/method", get(auth::methods))
         .route("/auth/v1/method/token", axum::routing::post(auth::create))
+        .route("/auth/v1/method/kubernetes/serviceaccount", axum::routing::post(auth::kubernetes))
         .route("/auth/v1/method/oidc/{provider}/authorize", get(oidc::authorize))
         .route("/auth/v1/method/oidc/{provider}/callback", get(oidc::callback))
         .route("/auth/v1/self", get(auth::get_self))

@@ -32,6 +32,8 @@ pub struct Door {
     pub body_limit: usize,
     /// `metrics_public`: /metrics answers without a credential, as Flipt's does.
     pub metrics_public: bool,
+    /// The JWT method (`Authorization: JWT <token>`), when configured.
+    pub jwt: Option<Arc<crate::auth::workload::JwtVerifier>>,
 }
 
 /// Routes that answer without a credential.
@@ -39,6 +41,7 @@ pub fn is_public(method: &Method, path: &str) -> bool {
     matches!(path, "/health" | "/login" | "/logout" | "/favicon.ico" | "/login.js")
         || path.starts_with("/pkg/")
         || (method == Method::GET && path == "/auth/v1/method")
+        || (method == Method::POST && path == "/auth/v1/method/kubernetes/serviceaccount")
         || (path.starts_with("/auth/v1/method/oidc/")
             && (path.ends_with("/authorize") || path.ends_with("/callback")))
 }
@@ -72,6 +75,15 @@ async fn resolve(door: &Door, headers: &HeaderMap) -> Result<Arc<Principal>, App
         return Ok(Arc::new(Principal::open()));
     }
     if let Some(value) = headers.get(header::AUTHORIZATION) {
+        if let Some(jwt) = value.to_str().ok().and_then(|v| v.strip_prefix("JWT ")) {
+            let verifier =
+                door.jwt.as_ref().ok_or_else(|| unauthenticated("JWT method not enabled"))?;
+            let principal = verifier.principal(jwt.trim())?;
+            if principal.expires_at.is_some_and(|at| at <= crate::store::now_nanos()) {
+                return Err(unauthenticated("expired JWT"));
+            }
+            return Ok(Arc::new(principal));
+        }
         let token = value
             .to_str()
             .ok()

@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod oidc;
 pub mod registry;
 pub mod secret;
+pub mod workload;
 
 use std::{
     fmt,
@@ -65,6 +66,8 @@ pub enum Credential {
     Token { id: String },
     /// A dashboard session cookie; `csrf` is what its forms must send back.
     Session { id: String, csrf: String },
+    /// A JWT signed by the configured key (`Authorization: JWT`), verified on each request.
+    Jwt,
 }
 
 /// An authenticated caller.
@@ -145,6 +148,7 @@ impl Principal {
             Credential::Open => "anonymous (authentication off)".into(),
             Credential::System => "vexil-cli (command line)".into(),
             Credential::Token { id } => format!("token \"{}\" {id} ({roles})", self.name),
+            Credential::Jwt => format!("JWT \"{}\" ({roles})", self.name),
             Credential::Session { .. } => match &self.authentication_id {
                 Some(id) => format!("token \"{}\" {id} via dashboard ({roles})", self.name),
                 None => format!("{} ({roles})", self.name),

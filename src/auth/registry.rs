@@ -23,6 +23,7 @@ use crate::store::{
 /// Flipt's authentication methods, by protobuf number.
 pub const METHOD_TOKEN: i64 = 1;
 pub const METHOD_OIDC: i64 = 2;
+pub const METHOD_KUBERNETES: i64 = 3;
 
 /// Flipt's metadata keys for tokens.
 pub const META_NAME: &str = "io.flipt.auth.token.name";
@@ -33,6 +34,8 @@ pub const META_ROLE: &str = "io.vexil.auth.role";
 /// The role key of Flipt's example authorization policies; read as ours when it names one of
 /// our roles.
 pub const META_FLIPT_ROLE: &str = "io.flipt.auth.role";
+/// The grants of an authentication made by a method with role rules (Kubernetes), as JSON.
+pub const META_GRANTS: &str = "io.vexil.auth.grants";
 
 /// Cached principals by credential hash, valid for one access version.
 #[derive(Debug)]
@@ -209,6 +212,26 @@ pub fn principal_of_token(row: &AuthenticationRow) -> Principal {
     let metadata = metadata_of(row);
     let name = metadata.get(META_NAME).and_then(|v| v.as_str()).unwrap_or_default().to_string();
     let namespace = if row.method == METHOD_TOKEN { token_namespace(row) } else { None };
+    if row.method == METHOD_KUBERNETES {
+        // Its grants were decided by the role rules when it was made; unreadable means none.
+        let grants = metadata
+            .get(META_GRANTS)
+            .and_then(|v| v.as_str())
+            .and_then(|text| serde_json::from_str::<Vec<Grant>>(text).ok())
+            .unwrap_or_default();
+        return Principal {
+            name: metadata
+                .get("io.flipt.auth.k8s.serviceaccount.name")
+                .and_then(|v| v.as_str())
+                .map(|sa| format!("kubernetes:{sa}"))
+                .unwrap_or_else(|| "kubernetes".into()),
+            credential: Credential::Token { id: row.id.clone() },
+            flipt_scoped: false,
+            grants,
+            expires_at: row.expires_at,
+            authentication_id: Some(row.id.clone()),
+        };
+    }
     Principal {
         name,
         credential: Credential::Token { id: row.id.clone() },

@@ -8,6 +8,7 @@ use clap::Args;
 use crate::auth::{
     cors::{CorsSettings, DEFAULT_ALLOWED_HEADERS},
     oidc::OidcSettings,
+    workload::{parse_value_rules, JwtSettings, JwtVerifier, KubernetesSettings},
 };
 
 /// The access settings as given on the command line or in the environment.
@@ -90,6 +91,35 @@ pub struct AccessArgs {
     /// `false` requires the viewer role [default: true]
     #[arg(long, env = "VEXIL_METRICS_PUBLIC", value_name = "BOOL", global = true)]
     pub metrics_public: Option<String>,
+
+    /// A PEM public key (RSA, EC or Ed25519); when set, `Authorization: JWT <token>` signed by
+    /// it is accepted, as Flipt's JWT method [default: none: off]
+    #[arg(long, env = "VEXIL_AUTH_JWT_PUBLIC_KEY_FILE", value_name = "PATH", global = true)]
+    pub auth_jwt_public_key_file: Option<String>,
+
+    /// The `iss` a JWT must carry [default: none: not checked]
+    #[arg(long, env = "VEXIL_AUTH_JWT_ISSUER", value_name = "ISSUER", global = true)]
+    pub auth_jwt_issuer: Option<String>,
+
+    /// Comma-separated audiences, one of which a JWT's `aud` must name [default: none: not
+    /// checked]
+    #[arg(long, env = "VEXIL_AUTH_JWT_AUDIENCES", value_name = "AUDIENCES", global = true)]
+    pub auth_jwt_audiences: Option<String>,
+
+    /// Roles of JWTs by their `io.flipt.auth.role` claim: `ROLE[@NAMESPACE]=VALUE[,VALUE]`
+    /// rules separated by `;` (`*`: any) [default: none: the claim is the role when it names one]
+    #[arg(long, env = "VEXIL_AUTH_JWT_ROLES", value_name = "RULES", global = true)]
+    pub auth_jwt_roles: Option<String>,
+
+    /// The Kubernetes API server's OIDC discovery URL; when set, service-account tokens are
+    /// exchanged at /auth/v1/method/kubernetes/serviceaccount [default: none: off]
+    #[arg(long, env = "VEXIL_AUTH_KUBERNETES_DISCOVERY_URL", value_name = "URL", global = true)]
+    pub auth_kubernetes_discovery_url: Option<String>,
+
+    /// Roles of service accounts by name: `ROLE[@NAMESPACE]=NAME[,NAME]` rules separated by `;`
+    /// (`*`: any) [default: none: authenticated, no role]
+    #[arg(long, env = "VEXIL_AUTH_KUBERNETES_ROLES", value_name = "RULES", global = true)]
+    pub auth_kubernetes_roles: Option<String>,
 }
 
 /// The validated access settings.
@@ -103,6 +133,10 @@ pub struct AccessSettings {
     pub oidc: Option<OidcSettings>,
     /// `metrics_public`: /metrics answers without a credential.
     pub metrics_public: bool,
+    /// The JWT method, when `auth_jwt_public_key_file` is set.
+    pub jwt: Option<JwtSettings>,
+    /// The Kubernetes method, when `auth_kubernetes_discovery_url` is set.
+    pub kubernetes: Option<KubernetesSettings>,
 }
 
 impl std::fmt::Debug for AccessSettings {
@@ -116,12 +150,14 @@ impl std::fmt::Debug for AccessSettings {
             .field("cors", &self.cors)
             .field("oidc", &self.oidc)
             .field("metrics_public", &self.metrics_public)
+            .field("jwt", &self.jwt)
+            .field("kubernetes", &self.kubernetes)
             .finish()
     }
 }
 
 /// The defaults, in the order of `AccessArgs` (appended to the main table).
-pub const DEFAULTS: [(&str, &str, &str); 14] = [
+pub const DEFAULTS: [(&str, &str, &str); 20] = [
     ("auth_required", "VEXIL_AUTH_REQUIRED", "true"),
     ("bootstrap_token", "VEXIL_BOOTSTRAP_TOKEN", ""),
     ("session_lifetime_hours", "VEXIL_SESSION_LIFETIME_HOURS", "24"),
@@ -136,10 +172,16 @@ pub const DEFAULTS: [(&str, &str, &str); 14] = [
     ("auth_oidc_roles", "VEXIL_AUTH_OIDC_ROLES", ""),
     ("auth_oidc_provider", "VEXIL_AUTH_OIDC_PROVIDER", "oidc"),
     ("metrics_public", "VEXIL_METRICS_PUBLIC", "true"),
+    ("auth_jwt_public_key_file", "VEXIL_AUTH_JWT_PUBLIC_KEY_FILE", ""),
+    ("auth_jwt_issuer", "VEXIL_AUTH_JWT_ISSUER", ""),
+    ("auth_jwt_audiences", "VEXIL_AUTH_JWT_AUDIENCES", ""),
+    ("auth_jwt_roles", "VEXIL_AUTH_JWT_ROLES", ""),
+    ("auth_kubernetes_discovery_url", "VEXIL_AUTH_KUBERNETES_DISCOVERY_URL", ""),
+    ("auth_kubernetes_roles", "VEXIL_AUTH_KUBERNETES_ROLES", ""),
 ];
 
 impl AccessArgs {
-    pub fn given(&self) -> [&Option<String>; 14] {
+    pub fn given(&self) -> [&Option<String>; 20] {
         [
             &self.auth_required,
             &self.bootstrap_token,
@@ -155,6 +197,12 @@ impl AccessArgs {
             &self.auth_oidc_roles,
             &self.auth_oidc_provider,
             &self.metrics_public,
+            &self.auth_jwt_public_key_file,
+            &self.auth_jwt_issuer,
+            &self.auth_jwt_audiences,
+            &self.auth_jwt_roles,
+            &self.auth_kubernetes_discovery_url,
+            &self.auth_kubernetes_roles,
         ]
     }
 }
@@ -197,7 +245,46 @@ pub fn parse(raw: &[String]) -> Result<AccessSettings, (usize, String)> {
         trusted_origins,
         cors: CorsSettings { allowed_origins, allowed_headers },
         metrics_public,
+        jwt: parse_jwt(&raw[14..18])?,
+        kubernetes: parse_kubernetes(&raw[18..20])?,
     })
+}
+
+/// The JWT method's settings (indices 14 to 17); `None` without a key file.
+fn parse_jwt(raw: &[String]) -> Result<Option<JwtSettings>, (usize, String)> {
+    let file = raw[0].trim();
+    let rules = parse_value_rules(&raw[3]).map_err(|reason| (17, reason))?;
+    if file.is_empty() {
+        if let Some(index) = (1..4).find(|&i| !raw[i].trim().is_empty()) {
+            return Err((14 + index, "needs auth_jwt_public_key_file".into()));
+        }
+        return Ok(None);
+    }
+    let settings = JwtSettings {
+        public_key_file: file.into(),
+        issuer: Some(raw[1].trim().to_string()).filter(|s| !s.is_empty()),
+        audiences: list(&raw[2]),
+        rules,
+    };
+    // Read and parsed now, so a bad key stops the start naming this setting.
+    JwtVerifier::load(settings.clone()).map_err(|reason| (14, reason))?;
+    Ok(Some(settings))
+}
+
+/// The Kubernetes method's settings (indices 18 and 19); `None` without a discovery URL.
+fn parse_kubernetes(raw: &[String]) -> Result<Option<KubernetesSettings>, (usize, String)> {
+    let url = raw[0].trim().trim_end_matches('/');
+    let rules = parse_value_rules(&raw[1]).map_err(|reason| (19, reason))?;
+    if url.is_empty() {
+        if !raw[1].trim().is_empty() {
+            return Err((19, "needs auth_kubernetes_discovery_url".into()));
+        }
+        return Ok(None);
+    }
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err((18, "expected an http(s) URL".into()));
+    }
+    Ok(Some(KubernetesSettings { discovery_url: url.to_string(), rules }))
 }
 
 /// The OpenID Connect settings (indices 6 to 12); `None` when no issuer is set.

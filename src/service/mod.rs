@@ -23,6 +23,7 @@ mod segments;
 mod sessions;
 mod snapshots;
 mod validate;
+mod workload;
 
 use app::error::AppError;
 
@@ -53,6 +54,9 @@ pub struct Service {
     oidc: Option<Arc<crate::auth::oidc::Oidc>>,
     /// What `GET /meta/config` shows (`Settings::flipt_view`).
     public_config: Arc<serde_json::Value>,
+    /// The JWT and Kubernetes methods, when configured.
+    jwt: Option<Arc<crate::auth::workload::JwtVerifier>>,
+    kubernetes: Option<Arc<crate::auth::workload::KubernetesVerifier>>,
 }
 
 impl Service {
@@ -68,6 +72,8 @@ impl Service {
             retention: Retention::default(),
             document_max_depth: crate::document::DEFAULT_MAX_DEPTH,
             public_config: Arc::new(serde_json::json!({})),
+            jwt: None,
+            kubernetes: None,
         }
     }
 

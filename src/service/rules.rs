@@ -384,8 +384,7 @@ async fn require_distribution_targets(
     variant_id: &str,
 ) -> Result<(), AppError> {
     let rule = rules::get(tx, namespace, flag_key, rule_id).await.map_err(internal)?;
-    let variant =
-        flags::variant(tx, namespace, flag_key, variant_id).await.map_err(internal)?;
+    let variant = flags::variant(tx, namespace, flag_key, variant_id).await.map_err(internal)?;
     if rule.is_none() || variant.is_none() {
         return Err(AppError::NotFound(format!(
             "variant \"{variant_id}\", rule \"{rule_id}\", flag \"{flag_key}\" in namespace \"{namespace}\" not found"

@@ -42,6 +42,7 @@ pub fn guarded(router: Router, service: &Arc<Service>, settings: &Settings) -> R
         trusted_origins: Arc::new(settings.access.trusted_origins.clone()),
         body_limit: settings.body_limit,
         metrics_public: settings.access.metrics_public,
+        jwt: service.jwt().cloned(),
     };
     router
         .layer(axum::middleware::from_fn_with_state(door, crate::auth::middleware::authenticate))

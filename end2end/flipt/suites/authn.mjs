@@ -1,24 +1,32 @@
 // Port of build/testing/integration/authn/auth.go (TestAuthn) at Flipt v1.61.1, against the
-// read-only suite's data set (Flipt's CI imports it first). Vexil has no JWT or Kubernetes
-// authentication method yet: those two clients' subtests are skipped, saying so (README.md
-// beside this port).
+// read-only suite's data set (Flipt's CI imports it first). The server runs with its token,
+// JWT and Kubernetes methods on, as Flipt's CI configures Flipt (identity.mjs).
 import { str } from '../harness.mjs';
 import { Namespaces, otherNamespaceFrom, tokenClient, noAuthClient, attempt } from './common.mjs';
 import { protoNow } from '../sdk.mjs';
+import { identities, jwtClient, k8sClient } from './identity.mjs';
 export { setup } from './readonly.mjs';
 
 export const testName = 'TestAuthn';
 
-export const NO_JWT = 'Vexil has no JWT authentication method yet';
-export const NO_K8S = 'Vexil has no Kubernetes authentication method yet';
+let keys;
+export async function prepare() {
+  keys = await identities();
+  // Flipt without authorization lets every identity in; here service accounts are readers
+  // (what this suite checks is that they are authenticated).
+  return { ...keys.env, VEXIL_AUTH_KUBERNETES_ROLES: 'viewer=*' };
+}
+export async function teardown() {
+  await keys?.close();
+}
 
 export default async function TestAuthn(t, server) {
   const client = await tokenClient(t, server);
   const opts = {
     NoAuthClient: () => noAuthClient(server),
     TokenClient: (t, o) => tokenClient(t, server, o),
-    K8sClient: async (t) => t.skip(NO_K8S),
-    JWTClient: async (t) => t.skip(NO_JWT),
+    K8sClient: async (t, o) => k8sClient(server, keys, o),
+    JWTClient: async (t, o) => jwtClient(server, keys, o),
   };
 
   await t.run('http', async (t) => {

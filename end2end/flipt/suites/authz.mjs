@@ -4,15 +4,25 @@
 // that key as its own role, so the policy's roles map as follows (README.md beside this port):
 //   admin, editor, viewer  -> the role of that name, everywhere
 //   <namespace>_viewer     -> viewer, scoped to that namespace (a token with a role: 403 outside)
-// Not ported, because they do not map: a static token with no role (Vexil's token without a
-// role is Flipt's full-access token, as in the authn suite), and the JWT and Kubernetes
-// clients (Vexil has neither method yet); their subtests are skipped, saying so.
+// JWT and Kubernetes identities get their roles from `auth_jwt_roles` and
+// `auth_kubernetes_roles`, set to the policy's data (identity.mjs), so they run unmapped.
+// Not ported, because it does not map: a static token with no role (Vexil's token without a
+// role is Flipt's full-access token, as the authn suite checks); skipped, saying so.
 import { Namespaces, otherNamespaceFrom, tokenClient, attempt } from './common.mjs';
 import { protoNow } from '../sdk.mjs';
-import { NO_JWT, NO_K8S } from './authn.mjs';
+import { identities, jwtClient, k8sClient, POLICY_RULES } from './identity.mjs';
 export { setup } from './readonly.mjs';
 
 export const testName = 'TestAuthz';
+
+let keys;
+export async function prepare() {
+  keys = await identities();
+  return { ...keys.env, VEXIL_AUTH_JWT_ROLES: POLICY_RULES, VEXIL_AUTH_KUBERNETES_ROLES: POLICY_RULES };
+}
+export async function teardown() {
+  await keys?.close();
+}
 
 // Flipt's test-data role name -> the client options of Vexil's equivalent token.
 function mapRole(role) {
@@ -25,8 +35,8 @@ export default async function TestAuthz(t, server) {
   const client = await tokenClient(t, server);
   const clients = [
     ['StaticToken', (t, { role } = {}) => (role ? tokenClient(t, server, mapRole(role)) : t.skip("a token without a role is Flipt's full-access token in Vexil (no policy engine)"))],
-    ['JWT', (t) => t.skip(NO_JWT)],
-    ['K8s', (t) => t.skip(NO_K8S)],
+    ['JWT', async (t, o) => jwtClient(server, keys, o)],
+    ['K8s', async (t, o) => k8sClient(server, keys, o)],
   ];
 
   await t.run('http', async (t) => {

@@ -38,6 +38,8 @@ fn rest_rule(method: &str, path: &str) -> Option<Rule> {
         | ("GET", "/login")
         | ("POST", "/login") => Public,
         ("POST", "/logout") => Public,
+        // Public, as Flipt's: the service-account token is the credential.
+        ("POST", "/auth/v1/method/kubernetes/serviceaccount") => Public,
         (
             "GET",
             "/auth/v1/method/oidc/{provider}/authorize"
