@@ -35,6 +35,35 @@ impl Grant {
         Grant { role, namespace: None }
     }
 
+    /// Parses the left side of a role rule: `ROLE` or `ROLE@NAMESPACE`.
+    pub fn parse_rule_side(text: &str) -> Result<Self, String> {
+        let (role, namespace) = match text.trim().split_once('@') {
+            Some((_, ns)) if ns.trim().is_empty() => {
+                return Err(format!("{text:?} names no namespace after @"))
+            }
+            Some((role, ns)) => (role.trim(), Some(ns.trim().to_string())),
+            None => (text.trim(), None),
+        };
+        let role = Role::parse(role)
+            .ok_or_else(|| format!("{role:?} is not one of client, viewer, editor, admin"))?;
+        Ok(Grant { role, namespace })
+    }
+
+    /// The grants of every rule that matched: one per scope, the strongest where several
+    /// name the same scope, and no namespace grant that the grant everywhere already covers.
+    pub fn merged<'a>(matched: impl IntoIterator<Item = &'a Grant>) -> Vec<Grant> {
+        let mut grants: Vec<Grant> = Vec::new();
+        for grant in matched {
+            match grants.iter_mut().find(|g| g.namespace == grant.namespace) {
+                Some(held) => held.role = held.role.max(grant.role),
+                None => grants.push(grant.clone()),
+            }
+        }
+        let everywhere = grants.iter().find(|g| g.namespace.is_none()).map(|g| g.role);
+        grants.retain(|g| g.namespace.is_none() || everywhere.is_none_or(|all| g.role > all));
+        grants
+    }
+
     fn covers(&self, namespace: Option<&str>) -> bool {
         match (&self.namespace, namespace) {
             (None, _) => true,

@@ -64,12 +64,7 @@ pub fn parse_rules(text: &str) -> Result<Vec<RoleRule>, String> {
     for rule in text.split(';').map(str::trim).filter(|r| !r.is_empty()) {
         let (grant, patterns) =
             rule.split_once('=').ok_or_else(|| format!("{rule:?} is not ROLE=PATTERN"))?;
-        let (role, namespace) = match grant.trim().split_once('@') {
-            Some((role, ns)) => (role, Some(ns.trim().to_string())),
-            None => (grant.trim(), None),
-        };
-        let role = super::Role::parse(role)
-            .ok_or_else(|| format!("{role:?} is not one of client, viewer, editor, admin"))?;
+        let grant = super::Grant::parse_rule_side(grant)?;
         for pattern in patterns.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let pattern = match pattern.strip_prefix('@') {
                 Some(domain) if !domain.is_empty() && !domain.contains('@') => {
@@ -80,7 +75,7 @@ pub fn parse_rules(text: &str) -> Result<Vec<RoleRule>, String> {
                 }
                 _ => return Err(format!("{pattern:?} is neither an address nor @domain")),
             };
-            rules.push(RoleRule { grant: Grant { role, namespace: namespace.clone() }, pattern });
+            rules.push(RoleRule { grant: grant.clone(), pattern });
         }
     }
     Ok(rules)
@@ -91,25 +86,15 @@ impl OidcSettings {
     pub fn grants_for(&self, email: &str) -> Vec<Grant> {
         let email = email.to_ascii_lowercase();
         let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
-        // One role per scope: where several rules match the same scope, the strongest wins.
-        let mut grants: Vec<Grant> = Vec::new();
-        for rule in &self.rules {
-            let matches = match &rule.pattern {
-                Pattern::Email(address) => *address == email,
-                Pattern::Domain(d) => d == domain,
-            };
-            if !matches {
-                continue;
-            }
-            match grants.iter_mut().find(|g| g.namespace == rule.grant.namespace) {
-                Some(held) => held.role = held.role.max(rule.grant.role),
-                None => grants.push(rule.grant.clone()),
-            }
-        }
-        // A namespace grant no stronger than the grant everywhere adds nothing.
-        let everywhere = grants.iter().find(|g| g.namespace.is_none()).map(|g| g.role);
-        grants.retain(|g| g.namespace.is_none() || everywhere.is_none_or(|all| g.role > all));
-        grants
+        super::Grant::merged(
+            self.rules
+                .iter()
+                .filter(|rule| match &rule.pattern {
+                    Pattern::Email(address) => *address == email,
+                    Pattern::Domain(d) => d == domain,
+                })
+                .map(|rule| &rule.grant),
+        )
     }
 }
 

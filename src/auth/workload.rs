@@ -29,41 +29,22 @@ pub fn parse_value_rules(text: &str) -> Result<Vec<ValueRule>, String> {
     for rule in text.split(';').map(str::trim).filter(|r| !r.is_empty()) {
         let (grant, values) =
             rule.split_once('=').ok_or_else(|| format!("{rule:?} is not ROLE=VALUE"))?;
-        let (role, namespace) = match grant.trim().split_once('@') {
-            Some((role, ns)) if !ns.trim().is_empty() => (role, Some(ns.trim().to_string())),
-            Some(_) => return Err(format!("{grant:?} names no namespace after @")),
-            None => (grant.trim(), None),
-        };
-        let role = Role::parse(role.trim())
-            .ok_or_else(|| format!("{role:?} is not one of client, viewer, editor, admin"))?;
+        let grant = Grant::parse_rule_side(grant)?;
         let values: Vec<&str> =
             values.split(',').map(str::trim).filter(|v| !v.is_empty()).collect();
         if values.is_empty() {
             return Err(format!("{rule:?} names no value"));
         }
         for value in values {
-            rules.push(ValueRule {
-                grant: Grant { role, namespace: namespace.clone() },
-                value: value.to_string(),
-            });
+            rules.push(ValueRule { grant: grant.clone(), value: value.to_string() });
         }
     }
     Ok(rules)
 }
 
-/// The grants `rules` give `value`: one per scope, the strongest where several match, and no
-/// namespace grant that the grant everywhere already covers.
+/// The grants `rules` give `value` ([`Grant::merged`]).
 pub fn grants_for(rules: &[ValueRule], value: &str) -> Vec<Grant> {
-    let mut grants: Vec<Grant> = Vec::new();
-    for rule in rules.iter().filter(|r| r.value == "*" || r.value == value) {
-        match grants.iter_mut().find(|g| g.namespace == rule.grant.namespace) {
-            Some(held) => held.role = held.role.max(rule.grant.role),
-            None => grants.push(rule.grant.clone()),
-        }
-    }
-    let everywhere = grants.iter().find(|g| g.namespace.is_none()).map(|g| g.role);
-    grants.retain(|g| g.namespace.is_none() || everywhere.is_none_or(|all| g.role > all));
-    grants
+    Grant::merged(rules.iter().filter(|r| r.value == "*" || r.value == value).map(|r| &r.grant))
 }
 
 /// The JWT method's settings.
