@@ -16,7 +16,8 @@ use super::{
     error::{internal, invalid_field},
     history::snap,
     new_id,
-    rules::{checked_segments, load_rules, require_rule, require_variant},
+    rules::{load_rules, require_rule, require_variant},
+    targets::checked_segments,
     Service,
 };
 use crate::{

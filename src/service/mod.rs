@@ -5,6 +5,7 @@
 mod access;
 mod access_port;
 mod dashboard;
+mod distributions;
 mod error;
 mod evaluate;
 mod flags;
@@ -22,6 +23,7 @@ pub mod scoped_port;
 mod segments;
 mod sessions;
 mod snapshots;
+mod targets;
 mod validate;
 mod workload;
 

@@ -1,23 +1,21 @@
-//! Rules and distributions of variant flags.
+//! Rules of variant flags (their distributions: `distributions.rs`).
 
 use crate::auth::Need;
 use app::{
-    domain::{
-        Distribution, DistributionInput, Page, PageRequest, Rule, RuleInput, RuleOrder,
-        SegmentOperator,
-    },
+    domain::{Page, PageRequest, Rule, RuleInput, RuleOrder},
     error::AppError,
 };
 use sqlx::AnyConnection;
 
 use super::{
-    error::{empty_field, internal, invalid_field, not_found},
+    error::{internal, invalid_field, not_found},
     history::snap,
     new_id,
     paging::{fetch_limit, page_of},
-    validate, Service,
+    targets::{checked_segments, first_segment, rule_target_missing},
+    Service,
 };
-use crate::store::{flags, now_nanos, rules, rules::DistributionRow, rules::RuleRow, segments, Tx};
+use crate::store::{flags, now_nanos, rules, rules::RuleRow};
 
 /// Rules with their segments and distributions, in three queries.
 pub(super) async fn load_rules(
@@ -28,65 +26,6 @@ pub(super) async fn load_rules(
     let refs = rules::segments_of(conn, &ids).await.map_err(internal)?;
     let distributions = rules::distributions_of(conn, &ids).await.map_err(internal)?;
     Ok(rules::assemble(rows, &refs, distributions))
-}
-
-/// Flipt's refusal of a rule whose flag or segment does not exist in the namespace.
-pub(super) fn rule_target_missing(namespace: &str, flag_key: &str, segment_key: &str) -> AppError {
-    AppError::NotFound(format!(
-        "flag \"{namespace}/{flag_key}\" or segment \"{namespace}/{segment_key}\" not found"
-    ))
-}
-
-/// Flipt's refusal of a rollout naming a flag or segment that does not exist (quoted as
-/// Flipt quotes it, around both).
-pub(super) fn rollout_target_missing(
-    namespace: &str,
-    flag_key: &str,
-    segment_key: &str,
-) -> AppError {
-    AppError::NotFound(format!(
-        "flag \"{namespace}/{flag_key} or segment {segment_key}\" not found"
-    ))
-}
-
-/// The first segment a rule or rollout request names (for messages about it).
-pub(super) fn first_segment<'a>(single: &'a str, list: &'a [String]) -> &'a str {
-    if single.is_empty() {
-        list.first().map_or("", String::as_str)
-    } else {
-        single
-    }
-}
-
-/// The segment keys of a rule or rollout request: exactly one of the single and list forms,
-/// de-duplicated, each existing in the namespace (else `missing(key)`). One segment forces the
-/// OR operator.
-pub(super) async fn checked_segments(
-    conn: &mut AnyConnection,
-    namespace: &str,
-    single: &str,
-    list: &[String],
-    operator: SegmentOperator,
-    missing: impl Fn(&str) -> AppError,
-) -> Result<(Vec<String>, SegmentOperator), AppError> {
-    let mut keys: Vec<String> = match (single.is_empty(), list.is_empty()) {
-        (false, false) => {
-            return Err(AppError::Invalid(
-                "only one of segmentKey and segmentKeys may be set".into(),
-            ))
-        }
-        (true, true) => return Err(empty_field("segmentKey")),
-        (false, true) => vec![single.to_string()],
-        (true, false) => list.to_vec(),
-    };
-    let mut seen = std::collections::HashSet::new();
-    keys.retain(|k| seen.insert(k.clone()));
-    let existing = segments::existing_keys(conn, namespace, &keys).await.map_err(internal)?;
-    if let Some(key) = keys.iter().find(|k| !existing.contains(k)) {
-        return Err(missing(key));
-    }
-    let operator = if keys.len() == 1 { SegmentOperator::Or } else { operator };
-    Ok((keys, operator))
 }
 
 pub(super) async fn require_rule(
@@ -268,129 +207,6 @@ impl Service {
         self.commit(tx, namespace).await?;
         Ok(())
     }
-
-    /// Adds a distribution to a rule; its variant must belong to the same flag.
-    pub async fn create_distribution(
-        &self,
-        namespace: &str,
-        flag_key: &str,
-        rule_id: &str,
-        input: DistributionInput,
-    ) -> Result<Distribution, AppError> {
-        crate::auth::require(Need::Write, Some(namespace))?;
-        validate::required("variantId", &input.variant_id)?;
-        validate::percentage("rollout", input.rollout)?;
-        let mut tx = self.begin().await?;
-        require_distribution_targets(&mut tx, namespace, flag_key, rule_id, &input.variant_id)
-            .await?;
-        let now = now_nanos();
-        let row = DistributionRow {
-            id: new_id(),
-            rule_id: rule_id.to_string(),
-            variant_id: input.variant_id,
-            rollout: input.rollout,
-            created_at: now,
-            updated_at: now,
-        };
-        rules::insert_distribution(&mut tx, &row).await.map_err(internal)?;
-        let created = Distribution::from(row);
-        self.record(
-            &mut tx,
-            namespace,
-            "distribution",
-            &created.id,
-            "created",
-            None,
-            snap(&created),
-        )
-        .await?;
-        self.commit(tx, namespace).await?;
-        Ok(created)
-    }
-
-    /// Changes a distribution's variant and rollout.
-    pub async fn update_distribution(
-        &self,
-        namespace: &str,
-        flag_key: &str,
-        rule_id: &str,
-        id: &str,
-        input: DistributionInput,
-    ) -> Result<Distribution, AppError> {
-        crate::auth::require(Need::Write, Some(namespace))?;
-        validate::required("variantId", &input.variant_id)?;
-        validate::percentage("rollout", input.rollout)?;
-        let mut tx = self.begin().await?;
-        require_distribution_targets(&mut tx, namespace, flag_key, rule_id, &input.variant_id)
-            .await?;
-        let current = rules::distributions_of(&mut tx, &[rule_id.to_string()])
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .find(|d| d.id == id)
-            .ok_or_else(|| not_found("distribution", id))?;
-        let before = snap(&Distribution::from(current.clone()));
-        let row = DistributionRow {
-            variant_id: input.variant_id,
-            rollout: input.rollout,
-            updated_at: now_nanos(),
-            ..current
-        };
-        rules::update_distribution(&mut tx, &row).await.map_err(internal)?;
-        let after = Distribution::from(row);
-        self.record(&mut tx, namespace, "distribution", id, "updated", before, snap(&after))
-            .await?;
-        self.commit(tx, namespace).await?;
-        Ok(after)
-    }
-
-    /// Deletes a distribution; Flipt requires the variant id too (idempotent).
-    pub async fn delete_distribution(
-        &self,
-        namespace: &str,
-        flag_key: &str,
-        rule_id: &str,
-        id: &str,
-        variant_id: &str,
-    ) -> Result<(), AppError> {
-        crate::auth::require(Need::Write, Some(namespace))?;
-        validate::required("variantId", variant_id)?;
-        let mut tx = self.begin().await?;
-        if rules::get(&mut tx, namespace, flag_key, rule_id).await.map_err(internal)?.is_none() {
-            return Ok(());
-        }
-        let before = rules::distributions_of(&mut tx, &[rule_id.to_string()])
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .find(|d| d.id == id && d.variant_id == variant_id)
-            .map(Distribution::from);
-        if rules::delete_distribution(&mut tx, rule_id, id, variant_id).await.map_err(internal)? {
-            let before = before.as_ref().and_then(snap);
-            self.record(&mut tx, namespace, "distribution", id, "deleted", before, None).await?;
-            self.commit(tx, namespace).await?;
-        }
-        Ok(())
-    }
-}
-
-/// A distribution's rule and variant must exist under the flag; Flipt names all three when
-/// either is missing.
-async fn require_distribution_targets(
-    tx: &mut Tx,
-    namespace: &str,
-    flag_key: &str,
-    rule_id: &str,
-    variant_id: &str,
-) -> Result<(), AppError> {
-    let rule = rules::get(tx, namespace, flag_key, rule_id).await.map_err(internal)?;
-    let variant = flags::variant(tx, namespace, flag_key, variant_id).await.map_err(internal)?;
-    if rule.is_none() || variant.is_none() {
-        return Err(AppError::NotFound(format!(
-            "variant \"{variant_id}\", rule \"{rule_id}\", flag \"{flag_key}\" in namespace \"{namespace}\" not found"
-        )));
-    }
-    Ok(())
 }
 
 pub(super) async fn require_variant(
