@@ -12,7 +12,7 @@ use super::{
     history::snap,
     new_id,
     paging::{fetch_limit, page_of},
-    rules::{checked_segments, first_segment, rollout_target_missing},
+    targets::{checked_segments, first_segment, rollout_target_missing},
     validate, Service,
 };
 use crate::store::{now_nanos, rollouts, rollouts::Part, rollouts::RolloutRow, Tx};
@@ -142,13 +142,16 @@ impl Service {
             return Err(invalid_field("rank", "must be greater than 0"));
         }
         let mut tx = self.begin().await?;
-        match &input.segment {
-            // Flipt names both when a segment rollout's flag is missing.
-            Some(segment) if !Service::flag_exists(&mut tx, namespace, flag_key).await? => {
-                let key = first_segment(&segment.segment_key, &segment.segment_keys);
-                return Err(rollout_target_missing(namespace, flag_key, key));
-            }
-            _ => Service::require_flag(&mut tx, namespace, flag_key).await?,
+        if !Service::flag_exists(&mut tx, namespace, flag_key).await? {
+            // Flipt names the segment too when a segment rollout's flag is missing.
+            return Err(match &input.segment {
+                Some(segment) => rollout_target_missing(
+                    namespace,
+                    flag_key,
+                    first_segment(&segment.segment_key, &segment.segment_keys),
+                ),
+                None => not_found("flag", &format!("{namespace}/{flag_key}")),
+            });
         }
         let checked = check_part(&mut tx, namespace, flag_key, &input).await?;
         if rollouts::rank_taken(&mut tx, namespace, flag_key, input.rank).await.map_err(internal)? {
