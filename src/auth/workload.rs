@@ -128,14 +128,12 @@ impl JwtVerifier {
         // A namespace claim narrows every grant to that namespace.
         let namespace = text(NAMESPACE_CLAIM);
         if !namespace.is_empty() {
-            grants.retain(|g| g.namespace.as_deref().is_none_or(|ns| ns == namespace));
-            for grant in &mut grants {
-                grant.namespace = Some(namespace.to_string());
-            }
-            grants.dedup_by(|a, b| {
-                b.role = b.role.max(a.role);
-                true
-            });
+            let narrowed: Vec<Grant> = grants
+                .iter()
+                .filter(|g| g.namespace.as_deref().is_none_or(|ns| ns == namespace))
+                .map(|g| Grant { role: g.role, namespace: Some(namespace.to_string()) })
+                .collect();
+            grants = Grant::merged(&narrowed);
         }
         let name = [text("sub"), text("email"), text("iss")]
             .into_iter()
