@@ -11,7 +11,10 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen` pin in Cargo.toml
 SITE="$REPO/target/site"       # what `vexil serve` serves by default (site_root)
 WASM_FALLBACK="$REPO/../shared/toolchain/wasm32-std-1.95.0.tar.xz"
 
-step() { printf '\n==> [%ss] %s\n' "$SECONDS" "$*"; }
+# Seconds since the run began, also in background jobs (a subshell's $SECONDS restarts at 0).
+CI_STARTED=${CI_STARTED:-$(date +%s)}
+export CI_STARTED
+step() { printf '\n==> [%ss] %s\n' "$(($(date +%s) - CI_STARTED))" "$*"; }
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
