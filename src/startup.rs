@@ -162,8 +162,10 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
 /// `vexil serve`: runs until SIGINT or SIGTERM, then drains in-flight requests.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
+    let stream_key = shared_stream_key(&store).await?;
     let service = Arc::new(
         Service::new(store.clone())
+            .with_stream_key(stream_key)
             .with_retention(settings.retention)
             .with_document_max_depth(settings.document_max_depth)
             .with_public_config(settings.flipt_view())
@@ -207,10 +209,26 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     access::bootstrap(&service, &settings, address).await?;
     tracing::info!(%address, database = %settings.database.url, site_root = %settings.site_root.display(), "vexil listening");
-    http::serve(listener, app, settings.http, shutdown_signal()).await;
+    let closing = service.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        closing.close_streams();
+    };
+    http::serve(listener, app, settings.http, shutdown).await;
     store.close().await;
     tracing::info!("vexil stopped cleanly");
     Ok(())
+}
+
+/// The key that signs OFREP's change-event credentials, the same on every replica: created by
+/// the first server to start, read by the others.
+async fn shared_stream_key(store: &Store) -> anyhow::Result<crate::auth::stream_key::StreamKey> {
+    use crate::auth::stream_key::StreamKey;
+    let candidate = StreamKey::random().to_hex();
+    let stored = crate::store::access::server_key(store, "ofrep-stream", &candidate)
+        .await
+        .context("reading the shared stream key")?;
+    StreamKey::from_hex(&stored).context("server_keys 'ofrep-stream' is not a 32-byte hex key")
 }
 
 async fn shutdown_signal() {

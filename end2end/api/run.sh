@@ -3,7 +3,8 @@
 # generated requests (FUZZ_EXAMPLES per operation, default 25; FUZZ_SEED repeats a run).
 # Checks: no 5xx, answers conform to the document (status, content type, headers, schema),
 # and a refused request leaves the database as it was (vexil_hooks.py). Then `vexil check`.
-# Every request carries the admin token the server was bootstrapped with.
+# Every request carries the admin token the server was bootstrapped with. The client stream and
+# OFREP's change events are left out: they never end by themselves (src/api/tests/stream.rs tests it).
 #   end2end/api/run.sh SERVER_BINARY PYTHON [sqlite|postgres]
 # PostgreSQL: a database of its own on TEST_POSTGRES_URL's server, dropped afterwards.
 set -euo pipefail
@@ -40,7 +41,8 @@ echo "schemathesis on $backend: seed $seed (FUZZ_SEED=$seed repeats it), ${FUZZ_
 (cd "$work" && FUZZ_DATABASE=$db SCHEMATHESIS_HOOKS=vexil_hooks PYTHONPATH="$here" \
   "$python" -m schemathesis.cli run "$base/api/v1/openapi.json" --checks all -H "$auth" \
   --hypothesis-max-examples "${FUZZ_EXAMPLES:-25}" --hypothesis-seed "$seed" \
-  --hypothesis-derandomize --no-color --request-timeout 10000 --max-response-time 10000)
+  --hypothesis-derandomize --no-color --request-timeout 10000 --max-response-time 10000 \
+  --exclude-path-regex '/(stream|events)$')
 kill "$pid"; wait "$pid" || true; pid=
 if grep -q "panicked" "$work/server.log"; then cat "$work/server.log"; exit 1; fi
 VEXIL_DATABASE_URL="$url" VEXIL_LOG_LEVEL=warn "$server" check

@@ -83,6 +83,21 @@ test('@hydrated a change made through the API appears in an open flag list witho
   await expect(page.getByTestId('flags').locator('tr[data-flag="flag-000"]')).toContainText('Renamed elsewhere', { timeout: 15_000 });
 });
 
+test('@hydrated an open page follows the change stream: a change made elsewhere shows within a second', async ({ page, request }) => {
+  const ns = await namespaceWithFlags(request, 2);
+  // The page opens the namespace's change events once hydrated; wait until the stream answers.
+  const stream = page.waitForResponse((r) => r.url().includes(`/ofrep/v1/_stream/default/${ns}/events`));
+  await page.goto(`/namespaces/${ns}/flags`);
+  expect((await stream).status()).toBe(200);
+  await expect(page.getByTestId('flags-range')).toHaveText('1–2 of 2');
+  for (const round of [1, 2, 3]) {
+    const renamed = await request.put(`/api/v1/namespaces/${ns}/flags/flag-000`, { data: { name: `Streamed ${round}`, enabled: true } });
+    expect(renamed.status()).toBe(200);
+    // With the stream open the page polls only every 30 s: a second is the stream's doing.
+    await expect(page.getByTestId('flags').locator('tr[data-flag="flag-000"]')).toContainText(`Streamed ${round}`, { timeout: 1_000 });
+  }
+});
+
 test('a flag created through the form is listed first, as typed', async ({ page, request }) => {
   const ns = await namespaceWithFlags(request, 2);
   await page.goto(`/namespaces/${ns}/flags`);

@@ -26,6 +26,7 @@ mod segments;
 mod signin;
 mod snapshot;
 mod snapshots;
+mod stream;
 mod upload;
 
 use std::sync::Arc;
@@ -87,6 +88,12 @@ pub fn router(service: Arc<Service>, poll_ms: u64) -> Router {
         .route("/evaluate/v1/boolean", axum::routing::post(evaluate::boolean))
         .route("/evaluate/v1/batch", axum::routing::post(evaluate::batch))
         .route("/internal/v1/evaluation/snapshot/namespace/{key}", get(snapshot::get))
+        .route(
+            "/client/v2/environments/{env}/namespaces/{ns}/snapshot",
+            get(stream::client_snapshot),
+        )
+        .route("/client/v2/environments/{env}/namespaces/{ns}/stream", get(stream::client_stream))
+        .route("/ofrep/v1/_stream/{env}/{ns}/events", get(stream::ofrep_events))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         .with_state(service)
         .merge(ofrep)

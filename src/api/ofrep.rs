@@ -11,7 +11,7 @@ use app::{
 use axum::{
     body::Bytes,
     extract::State,
-    http::{HeaderMap, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -191,11 +191,14 @@ pub async fn bulk(State(state): State<OfrepState>, headers: HeaderMap, body: Byt
             .map(|f| f.key.clone())
             .collect(),
     };
+    // A flag that cannot be evaluated is an item of the list, not a failed call (OFREP).
     let mut answers = Vec::with_capacity(keys.len());
     for key in keys {
         let Some(flag_type) = snapshot.flags.get(&key).map(|f| f.flag_type) else {
             let details = format!("flag \"{namespace}/{key}\" not found");
-            return failure(StatusCode::NOT_FOUND, &key, "FLAG_NOT_FOUND", &details);
+            answers
+                .push(json!({"key": key, "errorCode": "FLAG_NOT_FOUND", "errorDetails": details}));
+            continue;
         };
         let request = EvaluationRequest {
             namespace_key: namespace.clone(),
@@ -206,8 +209,46 @@ pub async fn bulk(State(state): State<OfrepState>, headers: HeaderMap, body: Byt
         };
         match evaluate(&state.service, request, flag_type).await {
             Ok(answer) => answers.push(answer),
-            Err((status, code, details)) => return failure(status, &key, code, &details),
+            Err((_, code, details)) => {
+                answers.push(json!({"key": key, "errorCode": code, "errorDetails": details}))
+            }
         }
     }
-    Json(json!({"flags": answers})).into_response()
+    let flags = Value::Array(answers);
+    // The advertised stream's credential changes hourly; so does the ETag with it, so that a
+    // client kept on 304s still gets a URL that opens.
+    let (stream, window) = match super::stream::ofrep_event_stream(&state.service, &namespace) {
+        Ok(advertised) => advertised,
+        Err(error) => return super::ApiError(error).into_response(),
+    };
+    let etag = bulk_etag(&namespace, &flags, window);
+    let mut response = if if_none_match(&headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        Json(json!({"flags": flags, "eventStreams": [stream]})).into_response()
+    };
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The bulk answer's ETag: a digest of the namespace, the stream credential's window and every
+/// item, so it changes when what this context is answered changes (values, variants, reasons,
+/// metadata, failures) and when the advertised stream URL does.
+fn bulk_etag(namespace: &str, flags: &Value, window: i64) -> String {
+    let mut digest = sha1_smol::Sha1::new();
+    digest.update(format!("{namespace}\n{window}\n").as_bytes());
+    digest.update(flags.to_string().as_bytes());
+    format!("\"{}\"", &digest.digest().to_string()[..20])
+}
+
+/// Whether `If-None-Match` names `etag` (or is `*`), compared weakly as RFC 9110 says.
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|value| value.split(',').any(|tag| tag.trim() == "*" || opaque(tag) == opaque(etag)))
 }

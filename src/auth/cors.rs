@@ -37,6 +37,7 @@ pub fn is_cors_route(path: &str) -> bool {
     path.starts_with("/evaluate/v1/")
         || path.starts_with("/ofrep/v1/")
         || path.starts_with("/internal/v1/evaluation/snapshot/")
+        || path.starts_with("/client/v2/")
 }
 
 /// Answers preflights and adds CORS headers to answers; runs before authentication, since a

@@ -41,6 +41,8 @@ pub fn is_public(method: &Method, path: &str) -> bool {
     matches!(path, "/health" | "/login" | "/logout" | "/favicon.ico" | "/login.js")
         || path.starts_with("/pkg/")
         || (method == Method::GET && path == "/auth/v1/method")
+        // EventSource sends no Authorization: the URL's credential is checked by the route.
+        || (method == Method::GET && path.starts_with("/ofrep/v1/_stream/"))
         || (method == Method::POST && path == "/auth/v1/method/kubernetes/serviceaccount")
         || (path.starts_with("/auth/v1/method/oidc/")
             && (path.ends_with("/authorize") || path.ends_with("/callback")))
@@ -51,12 +53,22 @@ fn flipt_scoped_may_use(path: &str) -> bool {
     path.starts_with("/api/v1/")
         || path.starts_with("/evaluate/v1/")
         || path.starts_with("/internal/v1/evaluation/snapshot/")
+        || path.starts_with("/client/v2/")
 }
 
 /// A page a person opens in a browser (not the API, not a server function).
 fn is_dashboard_page(method: &Method, path: &str) -> bool {
-    const API: &[&str] =
-        &["/api/", "/evaluate/", "/internal/", "/ofrep/", "/auth/", "/meta", "/metrics", "/ui/"];
+    const API: &[&str] = &[
+        "/api/",
+        "/evaluate/",
+        "/internal/",
+        "/client/",
+        "/ofrep/",
+        "/auth/",
+        "/meta",
+        "/metrics",
+        "/ui/",
+    ];
     method == Method::GET && !API.iter().any(|prefix| path.starts_with(prefix))
 }
 

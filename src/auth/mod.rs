@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod oidc;
 pub mod registry;
 pub mod secret;
+pub mod stream_key;
 pub mod workload;
 
 use std::{

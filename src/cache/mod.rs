@@ -64,6 +64,8 @@ pub struct Cache {
     latest: Mutex<HashMap<String, i64>>,
     /// One build at a time per namespace: a burst of misses waits for one rebuild.
     builds: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Change signals for the streams of each namespace ([`Cache::subscribe`]).
+    changes: Mutex<HashMap<String, tokio::sync::watch::Sender<u64>>>,
     pub counters: Counters,
 }
 
@@ -74,6 +76,7 @@ impl Cache {
             entries: RwLock::default(),
             latest: Mutex::default(),
             builds: Mutex::default(),
+            changes: Mutex::default(),
             counters: Counters::default(),
         }
     }
@@ -121,7 +124,9 @@ impl Cache {
         let etag = sha1_smol::Sha1::from(format!("{namespace}:{created_at}:{version}"))
             .digest()
             .to_string();
-        let snapshot = Arc::new(Snapshot::build(namespace, version, etag, loaded.source));
+        let mut snapshot = Snapshot::build(namespace, version, etag, loaded.source);
+        snapshot.exists = loaded.version.is_some();
+        let snapshot = Arc::new(snapshot);
         if loaded.version.is_some() {
             let latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
             if latest.get(namespace).is_none_or(|known| version >= *known) {
@@ -160,6 +165,27 @@ impl Cache {
         self.entries.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// A signal that changes whenever `namespace` may have a newer version than the last one
+    /// a subscriber read (a commit here, a notification or poll from another replica, the
+    /// namespace deleted). It carries no data: a subscriber reads the current snapshot with
+    /// [`Cache::get`] and compares versions. Sending never waits for a subscriber, so a slow
+    /// one cannot hold up a write, and a burst of changes reaches it as one.
+    pub fn subscribe(&self, namespace: &str) -> tokio::sync::watch::Receiver<u64> {
+        let mut changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        changes.retain(|_, sender| sender.receiver_count() > 0);
+        changes
+            .entry(namespace.to_string())
+            .or_insert_with(|| tokio::sync::watch::channel(0).0)
+            .subscribe()
+    }
+
+    fn signal(&self, namespace: &str) {
+        let changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(sender) = changes.get(namespace) {
+            sender.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
     /// Data version `version` of `namespace` has been committed: anything older is stale.
     pub fn invalidate(&self, namespace: &str, version: i64) {
         let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
@@ -169,6 +195,8 @@ impl Cache {
         if let Some(entry) = entries.get_mut(namespace).filter(|e| e.snapshot.version < version) {
             self.mark_stale(entry);
         }
+        drop((entries, latest));
+        self.signal(namespace);
     }
 
     fn mark_stale(&self, entry: &mut Entry) {
@@ -185,6 +213,8 @@ impl Cache {
         if self.write_entries().remove(namespace).is_some() {
             self.counters.invalidations.fetch_add(1, Ordering::Relaxed);
         }
+        drop(latest);
+        self.signal(namespace);
     }
 
     /// Compares cached versions with the stored ones (`namespace → data version`): snapshots
@@ -192,6 +222,7 @@ impl Cache {
     /// namespace is gone are dropped.
     pub fn reconcile(&self, stored: &HashMap<String, i64>) {
         let mut gone = Vec::new();
+        let mut changed = Vec::new();
         {
             let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
             let mut entries = self.write_entries();
@@ -203,10 +234,14 @@ impl Cache {
                     Some(version) => {
                         latest.insert(namespace.clone(), *version);
                         self.mark_stale(entry);
+                        changed.push(namespace.clone());
                     }
                     None => gone.push(namespace.clone()),
                 }
             }
+        }
+        for namespace in changed {
+            self.signal(&namespace);
         }
         for namespace in gone {
             self.forget(&namespace);

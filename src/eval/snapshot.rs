@@ -21,6 +21,27 @@ pub struct Snapshot {
     pub flags: HashMap<String, EvalFlag>,
     /// The stored objects, in Flipt's order, for the client snapshot endpoint.
     pub source: Source,
+    /// False for a namespace that is not stored (its snapshot is empty and never cached).
+    pub exists: bool,
+    /// Its wire forms (`api::snapshot::Form`), each rendered once, on first use, and shared as
+    /// bytes by every download and stream message of this version.
+    pub encoded: [tokio::sync::OnceCell<Arc<Encoded>>; ENCODED_FORMS],
+}
+
+/// How many wire forms a snapshot has (`api::snapshot::Form`).
+pub const ENCODED_FORMS: usize = 4;
+
+/// One rendered wire form: the JSON bytes and, once a client has asked for it, their gzip.
+#[derive(Debug)]
+pub struct Encoded {
+    pub json: axum::body::Bytes,
+    pub gzip: std::sync::OnceLock<axum::body::Bytes>,
+}
+
+impl Encoded {
+    pub fn new(json: Vec<u8>) -> Self {
+        Encoded { json: json.into(), gzip: std::sync::OnceLock::new() }
+    }
 }
 
 /// The stored objects a snapshot was built from.
@@ -155,7 +176,15 @@ impl Snapshot {
             };
             flag.rollouts.push(compiled);
         }
-        Snapshot { namespace: namespace.to_string(), version, etag, flags, source }
+        Snapshot {
+            namespace: namespace.to_string(),
+            version,
+            etag,
+            flags,
+            source,
+            exists: true,
+            encoded: Default::default(),
+        }
     }
 }
 

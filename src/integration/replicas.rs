@@ -41,6 +41,18 @@ fn start(url: &str, port: u16) -> Server {
     Server(child)
 }
 
+/// Two replicas on `url`, both healthy: the servers (stopped when dropped), their base URLs,
+/// and a client with the admin token.
+async fn replicas(url: &str) -> ((Server, Server), (String, String), reqwest::Client) {
+    let (port_a, port_b) = (free_port(), free_port());
+    let servers = (start(url, port_a), start(url, port_b));
+    let (a, b) = (format!("http://127.0.0.1:{port_a}"), format!("http://127.0.0.1:{port_b}"));
+    let client = common::client(Duration::from_secs(30));
+    wait_healthy(&client, &a).await;
+    wait_healthy(&client, &b).await;
+    (servers, (a, b), client)
+}
+
 async fn wait_healthy(client: &reqwest::Client, base: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
@@ -71,14 +83,8 @@ async fn a_write_on_one_replica_reaches_the_other_within_the_bound() {
     let db = common::PostgresDb::create("vexil_replicas").await;
     let url = db.url.clone();
 
-    let (port_a, port_b) = (free_port(), free_port());
     let delays = {
-        let _a = start(&url, port_a);
-        let _b = start(&url, port_b);
-        let (a, b) = (format!("http://127.0.0.1:{port_a}"), format!("http://127.0.0.1:{port_b}"));
-        let client = common::client(Duration::from_secs(30));
-        wait_healthy(&client, &a).await;
-        wait_healthy(&client, &b).await;
+        let (_servers, (a, b), client) = replicas(&url).await;
         let created = client
             .post(format!("{a}/api/v1/flags"))
             .body(json!({"key": "switch", "name": "Switch", "type": "BOOLEAN_FLAG_TYPE", "enabled": true}).to_string())
@@ -214,14 +220,8 @@ async fn refused_after(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revocation_and_sign_out_reach_the_other_replica_at_once() {
     let db = common::PostgresDb::create("vexil_revoke").await;
-    let (port_a, port_b) = (free_port(), free_port());
-    let (a, b) = (format!("http://127.0.0.1:{port_a}"), format!("http://127.0.0.1:{port_b}"));
     let (revocations, sign_outs) = {
-        let _a = start(&db.url, port_a);
-        let _b = start(&db.url, port_b);
-        let admin = common::client(Duration::from_secs(30));
-        wait_healthy(&admin, &a).await;
-        wait_healthy(&admin, &b).await;
+        let (_servers, (a, b), admin) = replicas(&db.url).await;
         let plain = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
@@ -282,4 +282,94 @@ async fn revocation_and_sign_out_reach_the_other_replica_at_once() {
             delays[delays.len() - 1]
         );
     }
+}
+
+/// The next `{"result": …}` line of a snapshot stream, within `bound`.
+async fn next_snapshot(
+    stream: &mut reqwest::Response,
+    pending: &mut Vec<u8>,
+    bound: Duration,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + bound;
+    loop {
+        if let Some(end) = pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            let mut message: Value = serde_json::from_slice(&line).expect("a JSON line");
+            return message["result"].take();
+        }
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no stream message within {bound:?}"))
+            .expect("the stream stays open")
+            .expect("the stream does not end");
+        pending.extend_from_slice(&chunk);
+    }
+}
+
+fn has_flag(snapshot: &Value, key: &str) -> bool {
+    snapshot["flags"].as_array().unwrap().iter().any(|f| f["key"] == key)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_on_one_replica_sees_writes_on_the_other() {
+    let db = common::PostgresDb::create("vexil_replica_stream").await;
+    let url = db.url.clone();
+    let delays = {
+        let (_servers, (a, b), client) = replicas(&url).await;
+        // No overall timeout on the stream itself: each read is bounded instead.
+        let streaming = reqwest::Client::builder().build().unwrap();
+        let mut stream = streaming
+            .get(format!("{b}/client/v2/environments/default/namespaces/default/stream"))
+            .header("authorization", format!("Bearer {}", common::TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stream.status(), 200);
+        let mut pending = Vec::new();
+        let bound = Duration::from_millis(POLL_MS) + Duration::from_secs(2);
+        let first = next_snapshot(&mut stream, &mut pending, bound).await;
+        assert!(!has_flag(&first, "from-a-0"));
+        let mut delays = Vec::new();
+        for round in 0..10 {
+            let key = format!("from-a-{round}");
+            let written = Instant::now();
+            let created = client
+                .post(format!("{a}/api/v1/flags"))
+                .body(json!({"key": key, "name": key}).to_string())
+                .send()
+                .await
+                .unwrap();
+            assert!(created.status().is_success());
+            let snapshot = next_snapshot(&mut stream, &mut pending, bound).await;
+            delays.push(written.elapsed());
+            assert!(has_flag(&snapshot, &key), "round {round}: B's stream sent A's write");
+        }
+        // Written straight into the database, no notification: the poll finds it.
+        let mut direct = AnyConnection::connect(&url).await.unwrap();
+        let mut tx = direct.begin().await.unwrap();
+        tx.execute("UPDATE flags SET name = 'Renamed directly' WHERE key = 'from-a-0'")
+            .await
+            .unwrap();
+        tx.execute("UPDATE namespaces SET data_version = data_version + 1 WHERE key = 'default'")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let polled =
+            next_snapshot(&mut stream, &mut pending, Duration::from_millis(POLL_MS * 3)).await;
+        assert!(polled["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "Renamed directly"));
+        direct.close().await.unwrap();
+        delays
+    };
+    db.drop_now().await;
+    let mut sorted = delays.clone();
+    sorted.sort();
+    println!(
+        "BENCH stream_replica_delay_p50_ms={:.1} stream_replica_delay_max_ms={:.1}",
+        sorted[sorted.len() / 2].as_secs_f64() * 1e3,
+        sorted[sorted.len() - 1].as_secs_f64() * 1e3
+    );
 }

@@ -59,6 +59,10 @@ pub struct Service {
     /// The JWT and Kubernetes methods, when configured.
     jwt: Option<Arc<crate::auth::workload::JwtVerifier>>,
     kubernetes: Option<Arc<crate::auth::workload::KubernetesVerifier>>,
+    /// Set when the server begins to shut down: open streams end (`api::stream`).
+    closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Signs OFREP's change-event credentials; shared by replicas through the database.
+    stream_key: crate::auth::stream_key::StreamKey,
 }
 
 impl Service {
@@ -76,6 +80,8 @@ impl Service {
             public_config: Arc::new(serde_json::json!({})),
             jwt: None,
             kubernetes: None,
+            closing: Arc::new(tokio::sync::watch::channel(false).0),
+            stream_key: crate::auth::stream_key::StreamKey::random(),
         }
     }
 
@@ -105,6 +111,37 @@ impl Service {
     pub fn with_access_policy(mut self, policy: AccessPolicy) -> Self {
         self.policy = policy;
         self
+    }
+
+    /// The key replicas share for OFREP's change-event credentials (`server_keys`).
+    pub fn with_stream_key(mut self, key: crate::auth::stream_key::StreamKey) -> Self {
+        self.stream_key = key;
+        self
+    }
+
+    /// A credential that opens `namespace`'s change events for this window and the next, and
+    /// the window (`auth::stream_key`); the caller must be allowed to evaluate there.
+    pub fn stream_credential(&self, namespace: &str) -> Result<(String, i64), AppError> {
+        self.may_evaluate(namespace)?;
+        let window =
+            crate::auth::stream_key::StreamKey::window(crate::store::now_nanos() / 1_000_000_000);
+        Ok((self.stream_key.mint(namespace, window), window))
+    }
+
+    /// Whether the caller may follow `namespace`'s changes: as someone who may evaluate there,
+    /// or with a credential from [`Service::stream_credential`].
+    pub fn may_follow(&self, namespace: &str, credential: Option<&str>) -> Result<(), AppError> {
+        let Err(refused) = self.may_evaluate(namespace) else { return Ok(()) };
+        let now = crate::store::now_nanos() / 1_000_000_000;
+        match credential {
+            Some(c) if self.stream_key.verify(namespace, c, now) => Ok(()),
+            Some(_) => Err(AppError::Unauthenticated(
+                "the change-event credential is not valid (expired, or for another namespace); \
+                 evaluate again for a new stream URL"
+                    .into(),
+            )),
+            None => Err(refused),
+        }
     }
 
     /// Whether callers must authenticate (`auth_required`).
@@ -189,6 +226,16 @@ impl Service {
         for (name, help, value) in gauges {
             out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"));
         }
+    }
+
+    /// Fires once shutdown begins.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Ends every open stream (shutdown: in-flight requests drain, streams would not).
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
     }
 
     /// The evaluation cache this service keeps fresh.

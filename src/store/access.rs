@@ -333,3 +333,21 @@ pub async fn bump_access_version(store: &Store, tx: &mut Tx) -> Result<i64, Stor
 pub async fn access_version(conn: &mut AnyConnection) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("SELECT version FROM auth_state WHERE id = 1").fetch_one(conn).await?)
 }
+
+/// The shared secret `name` (hex), created with `candidate` by the first replica that asks.
+pub async fn server_key(store: &Store, name: &str, candidate: &str) -> Result<String, StoreError> {
+    let mut tx = store.begin().await?;
+    sqlx::query(
+        "INSERT INTO server_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(candidate)
+    .execute(&mut *tx)
+    .await?;
+    let (value,): (String,) = sqlx::query_as("SELECT value FROM server_keys WHERE name = $1")
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(value)
+}

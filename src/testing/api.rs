@@ -105,6 +105,26 @@ impl Api {
         super::as_owner(self.service.create_token(new)).await.expect("a test token").0
     }
 
+    /// A GET whose answer is read as it arrives (a stream): its status, headers and body.
+    pub async fn open(&self, uri: &str, headers: &[(&str, &str)]) -> (u16, HeaderMap, Body) {
+        let mut request = Request::builder().method(Method::GET).uri(uri);
+        if let Who::Admin = self.who {
+            request =
+                request.header("authorization", format!("Bearer {}", self.admin_token().await));
+        }
+        if let Who::Bearer(token) = &self.who {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response =
+            self.app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.into_body())
+    }
+
     /// Sends raw bytes with the given headers.
     pub async fn raw(
         &self,

@@ -1,37 +1,119 @@
-//! The version check that brings changes made elsewhere (another tab, the REST API) into an
-//! open page: every few seconds the page asks for the namespace's data version and, when it
-//! moved past the one its data was read at, bumps its refetch key. Data on screen is kept
-//! while the refetch runs (the pages use `Transition`), never cleared.
+//! The version check that brings changes made elsewhere (another tab, the REST API, another
+//! replica) into an open page: the page follows the namespace's change events
+//! (`/ofrep/v1/_stream/default/{ns}/events`, server-sent events; the session cookie is the
+//! credential) and, on each, asks for the namespace's data version; when it moved past the one
+//! its data was read at, it bumps its refetch key. While the event stream is not open (not yet,
+//! or broken) the page asks every two seconds instead, and every 30 s while it is, as a safety
+//! net. Data on screen is kept while the refetch runs (the pages use `Transition`), never
+//! cleared, so what someone is typing stays.
 
 use leptos::prelude::*;
 
 use crate::{components::Refetch, error::AppError, server_fns::data_version};
 
-/// How often an open page asks whether its namespace changed.
+/// How often an open page asks whether its namespace changed when it has no event stream.
 const VERSION_POLL_MS: u64 = 2_000;
+
+/// Polls skipped while the event stream is open (30 s between checks).
+const POLLS_PER_CHECK_WITH_EVENTS: u64 = 15;
 
 /// Starts the check for `namespace` (in the browser only; the server renders once).
 /// `known` is the data version the page's data was read at; `refresh` is its refetch key.
 fn poll_version(namespace: Memo<String>, known: RwSignal<Option<i64>>, refresh: RwSignal<u64>) {
     Effect::new(move |_| {
         let namespace = namespace.get();
-        let check = move || {
+        let check = {
             let namespace = namespace.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(version) = data_version(namespace).await {
-                    if known.get_untracked().is_some_and(|seen| seen != version) {
-                        known.set(Some(version));
-                        refresh.update(|n| *n += 1);
+            move || {
+                let namespace = namespace.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(version) = data_version(namespace).await {
+                        if known.get_untracked().is_some_and(|seen| seen != version) {
+                            known.set(Some(version));
+                            refresh.update(|n| *n += 1);
+                        }
                     }
-                }
-            });
+                });
+            }
+        };
+        let streaming = events::follow(&namespace, check.clone());
+        let ticks = std::cell::Cell::new(0u64);
+        let tick = move || {
+            ticks.set(ticks.get() + 1);
+            if !streaming.is_open() || ticks.get().is_multiple_of(POLLS_PER_CHECK_WITH_EVENTS) {
+                check();
+            }
         };
         if let Ok(handle) =
-            set_interval_with_handle(check, std::time::Duration::from_millis(VERSION_POLL_MS))
+            set_interval_with_handle(tick, std::time::Duration::from_millis(VERSION_POLL_MS))
         {
             on_cleanup(move || handle.clear());
         }
     });
+}
+
+/// The namespace's change events, in the browser.
+#[cfg(feature = "hydrate")]
+mod events {
+    use std::{cell::Cell, rc::Rc};
+
+    use leptos::prelude::on_cleanup;
+    use send_wrapper::SendWrapper;
+    use wasm_bindgen::{closure::Closure, JsCast};
+
+    /// Whether the event stream is open now.
+    #[derive(Clone)]
+    pub struct Following(Rc<Cell<bool>>);
+
+    impl Following {
+        pub fn is_open(&self) -> bool {
+            self.0.get()
+        }
+    }
+
+    /// Opens the stream; `on_change` runs for each event. Closed when the page goes.
+    pub fn follow(namespace: &str, on_change: impl Fn() + 'static) -> Following {
+        let open = Rc::new(Cell::new(false));
+        let url =
+            format!("/ofrep/v1/_stream/default/{}/events", crate::url::encode_component(namespace));
+        let Ok(source) = web_sys::EventSource::new(&url) else { return Following(open) };
+        let on_message = Closure::<dyn FnMut()>::new(on_change);
+        let on_open = Closure::<dyn FnMut()>::new({
+            let open = open.clone();
+            move || open.set(true)
+        });
+        // EventSource reconnects by itself after a dropped connection; polling covers the gap.
+        let on_error = Closure::<dyn FnMut()>::new({
+            let open = open.clone();
+            move || open.set(false)
+        });
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let kept = SendWrapper::new((source, on_message, on_open, on_error));
+        on_cleanup(move || {
+            let (source, ..) = kept.take();
+            source.close();
+        });
+        Following(open)
+    }
+}
+
+/// On the server there is nothing to follow: the page renders once.
+#[cfg(not(feature = "hydrate"))]
+mod events {
+    #[derive(Clone)]
+    pub struct Following;
+
+    impl Following {
+        pub fn is_open(&self) -> bool {
+            false
+        }
+    }
+
+    pub fn follow(_namespace: &str, _on_change: impl Fn() + 'static) -> Following {
+        Following
+    }
 }
 
 /// A page's version key: its resources read it, so they refetch when it moves, which happens

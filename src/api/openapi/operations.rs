@@ -220,6 +220,35 @@ pub(super) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             None,
             object(),
         ),
+        op(
+            "get",
+            "/client/v2/environments/{env}/namespaces/{ns}/snapshot",
+            "Flipt v2's client snapshot: the namespace with its digest (ETag, If-None-Match, gzip)",
+            None,
+            object(),
+        ),
+        Op {
+            query: &[("digest", "string")],
+            ..op(
+                "get",
+                "/client/v2/environments/{env}/namespaces/{ns}/stream",
+                "Flipt v2's client stream: a {\"result\": snapshot} line at connect and per change \
+                 (server-sent events with Accept: text/event-stream); never ends by itself",
+                None,
+                object(),
+            )
+        },
+        Op {
+            query: &[("credential", "string")],
+            media: "text/event-stream",
+            ..op(
+                "get",
+                "/ofrep/v1/_stream/{env}/{ns}/events",
+                "OFREP change events (server-sent events; the URL OFREP's bulk answer advertises)",
+                None,
+                json!({"type": "string"}),
+            )
+        },
         Op {
             ofrep: true,
             ..op("get", "/ofrep/v1/configuration", "OFREP provider configuration", None, object())

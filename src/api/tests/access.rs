@@ -38,6 +38,8 @@ fn rest_rule(method: &str, path: &str) -> Option<Rule> {
         | ("GET", "/login")
         | ("POST", "/login") => Public,
         ("POST", "/logout") => Public,
+        // Its credential is in the URL (EventSource sends no header); the route checks it.
+        ("GET", "/ofrep/v1/_stream/{env}/{ns}/events") => Public,
         // Public, as Flipt's: the service-account token is the credential.
         ("POST", "/auth/v1/method/kubernetes/serviceaccount") => Public,
         (
@@ -55,6 +57,7 @@ fn rest_rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/meta/info") | ("GET", "/meta/config") | ("GET", "/api/v1/openapi.json") => Read,
         (_, p) if p.starts_with("/evaluate/v1/") || p.starts_with("/ofrep/v1/") => Evaluate,
         (_, p) if p.starts_with("/internal/v1/evaluation/snapshot/") => Evaluate,
+        (_, p) if p.starts_with("/client/v2/") => Evaluate,
         (_, p) if p.ends_with("/evaluate") || p.ends_with("/batch-evaluate") => Evaluate,
         ("POST", "/api/v1/namespaces") => AdminAll,
         ("GET", "/api/v1/namespaces") | ("GET", "/api/v1/namespaces/{ns}") => Read,
@@ -105,6 +108,8 @@ fn rest_routes() -> Vec<(String, String)> {
 fn concrete(template: &str) -> String {
     template
         .replace("{ns}", "acc")
+        // An environment that does not exist: a stream let in would otherwise never end.
+        .replace("{env}", "no-such-environment")
         .replace("{key}", "acc")
         .replace("{flagKey}", "checkout")
         .replace("{segmentKey}", "beta")

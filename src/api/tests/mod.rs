@@ -22,3 +22,4 @@ mod rollouts;
 mod rules;
 mod segments;
 mod snapshots;
+mod stream;

@@ -65,10 +65,10 @@ async fn ofrep_routes(db: &TestDb) {
         api.raw(Method::POST, "/ofrep/v1/evaluate/flags/checkout", &[], Vec::new()).await;
     assert_eq!(default_ns.status, 404, "without the header the namespace is default");
 
-    let all = api
+    let all_reply = api
         .raw(Method::POST, "/ofrep/v1/evaluate/flags", &team, body(json!({"targetingKey": "x"})))
-        .await
-        .body;
+        .await;
+    let all = all_reply.body.clone();
     let keys: Vec<&str> =
         all["flags"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap()).collect();
     assert_eq!(keys, ["checkout", "dark-mode"]);
@@ -85,5 +85,38 @@ async fn ofrep_routes(db: &TestDb) {
             body(json!({"flags": "dark-mode,nope"})),
         )
         .await;
-    assert_eq!((failing.status, failing.body["errorCode"].clone()), (404, json!("FLAG_NOT_FOUND")));
+    assert_eq!(failing.status, 200, "a failing flag is an item, not a failed call");
+    assert_eq!(
+        failing.body["flags"][1],
+        json!({"key": "nope", "errorCode": "FLAG_NOT_FOUND", "errorDetails": "flag \"team/nope\" not found"})
+    );
+    assert_eq!(failing.body["flags"][0]["key"], "dark-mode");
+
+    // ETag and If-None-Match: 304 while the answers for this context stay the same.
+    let context = body(json!({"targetingKey": "x"}));
+    let etag = all_reply.headers["etag"].to_str().unwrap().to_string();
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+    let again = [("x-flipt-namespace", "team"), ("if-none-match", etag.as_str())];
+    let unchanged =
+        api.raw(Method::POST, "/ofrep/v1/evaluate/flags", &again, context.clone()).await;
+    assert_eq!(
+        (unchanged.status, unchanged.headers["etag"].to_str().unwrap()),
+        (304, etag.as_str())
+    );
+    let weak = format!("W/{etag}");
+    let weakly = [("x-flipt-namespace", "team"), ("if-none-match", weak.as_str())];
+    let unchanged =
+        api.raw(Method::POST, "/ofrep/v1/evaluate/flags", &weakly, context.clone()).await;
+    assert_eq!(unchanged.status, 304, "compared weakly");
+    let other = body(json!({"targetingKey": "x", "plan": "pro"}));
+    let differs = api.raw(Method::POST, "/ofrep/v1/evaluate/flags", &again, other).await;
+    assert_eq!(differs.status, 200, "another answer, another ETag");
+    api.put(
+        "/api/v1/namespaces/team/flags/dark-mode",
+        json!({"name": "Dark mode", "enabled": false}),
+    )
+    .await;
+    let changed = api.raw(Method::POST, "/ofrep/v1/evaluate/flags", &again, context).await;
+    assert_eq!(changed.status, 200, "a change to an answer changes the ETag");
+    assert_ne!(changed.headers["etag"].to_str().unwrap(), etag);
 }
