@@ -91,7 +91,13 @@ where
         if !token.is_empty() {
             req.headers().set("x-csrf-token", &token);
         }
-        <BrowserClient as Client<E, IS, OS>>::send(req)
+        let write = own_writes::begin(&req.url());
+        let sent = <BrowserClient as Client<E, IS, OS>>::send(req);
+        async move {
+            let answer = sent.await;
+            own_writes::end(write);
+            answer
+        }
     }
 
     #[allow(clippy::type_complexity)]
@@ -111,5 +117,54 @@ where
 
     fn spawn(future: impl std::future::Future<Output = ()> + Send + 'static) {
         <BrowserClient as Client<E, IS, OS>>::spawn(future)
+    }
+}
+
+/// The page's own writes in flight, and when the last one ended: a change event that follows
+/// one of them is the page's own doing (its forms re-read after a write), so the page waits
+/// for it to settle before checking (`pages::poll`).
+pub mod own_writes {
+    use std::cell::Cell;
+
+    thread_local! {
+        static IN_FLIGHT: Cell<u32> = const { Cell::new(0) };
+        static LAST_ENDED_MS: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+    }
+
+    /// Server functions that only read (the access rules name them the same way).
+    fn is_read(url: &str) -> bool {
+        let path = url.split('?').next().unwrap_or_default();
+        path.ends_with("/list") || path.ends_with("/detail") || path.ends_with("/version")
+    }
+
+    /// Notes a request to `url`; true when it is a write.
+    pub fn begin(url: &str) -> bool {
+        let write = !is_read(url);
+        if write {
+            IN_FLIGHT.with(|n| n.set(n.get() + 1));
+        }
+        write
+    }
+
+    pub fn end(write: bool) {
+        if write {
+            IN_FLIGHT.with(|n| n.set(n.get().saturating_sub(1)));
+            LAST_ENDED_MS.with(|t| t.set(now_ms()));
+        }
+    }
+
+    /// Whether a write is in flight or ended less than `within_ms` ago.
+    pub fn busy(within_ms: f64) -> bool {
+        IN_FLIGHT.with(Cell::get) > 0 || now_ms() - LAST_ENDED_MS.with(Cell::get) < within_ms
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn now_ms() -> f64 {
+        js_sys::Date::now()
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    fn now_ms() -> f64 {
+        0.0
     }
 }

@@ -224,8 +224,10 @@ test('@hydrated a change elsewhere redraws the flag page in place, keeping an op
   const refetched = page.waitForResponse((r) => r.url().includes('/ui/flags/detail'), { timeout: 15_000 });
   await post(request, `/api/v1/namespaces/${ns}/flags`, { key: 'other', name: 'Other' });
   await refetched;
-  // One more check later, so that the redraw after that read has happened.
-  await page.waitForResponse((r) => r.url().includes('/ui/namespaces/version'), { timeout: 15_000 });
+  // One more change and read, so that the redraw after the first read has happened.
+  const again = page.waitForResponse((r) => r.url().includes('/ui/flags/detail'), { timeout: 15_000 });
+  await post(request, `/api/v1/namespaces/${ns}/flags`, { key: 'other-2', name: 'Other 2' });
+  await again;
   await expect(add).toHaveAttribute('open', '');
   await expect(add.getByLabel('Key')).toHaveValue('half-typed');
 

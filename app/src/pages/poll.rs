@@ -14,6 +14,26 @@ use crate::{components::Refetch, error::AppError, server_fns::data_version};
 /// How often an open page asks whether its namespace changed when it has no event stream.
 const VERSION_POLL_MS: u64 = 2_000;
 
+/// How long after a change event the page checks, so that its own writes' re-reads land first;
+/// while one of its own writes is in flight or just ended, it waits that long again, up to
+/// [`SETTLE_TRIES`] times.
+const EVENT_SETTLE_MS: u64 = 200;
+const SETTLE_TRIES: u32 = 10;
+
+/// Runs `check` once the page's own writes have settled (or after `tries` waits).
+fn settle_then(check: impl Fn() + Clone + 'static, tries: u32) {
+    set_timeout(
+        move || {
+            if tries > 0 && crate::access::own_writes::busy(EVENT_SETTLE_MS as f64) {
+                settle_then(check, tries - 1);
+            } else {
+                check();
+            }
+        },
+        std::time::Duration::from_millis(EVENT_SETTLE_MS),
+    );
+}
+
 /// Polls skipped while the event stream is open (30 s between checks).
 const POLLS_PER_CHECK_WITH_EVENTS: u64 = 15;
 
@@ -27,16 +47,23 @@ fn poll_version(namespace: Memo<String>, known: RwSignal<Option<i64>>, refresh: 
             move || {
                 let namespace = namespace.clone();
                 leptos::task::spawn_local(async move {
+                    // The page may have gone while the answer was on its way.
                     if let Ok(version) = data_version(namespace).await {
-                        if known.get_untracked().is_some_and(|seen| seen != version) {
-                            known.set(Some(version));
-                            refresh.update(|n| *n += 1);
+                        if known.try_get_untracked().flatten().is_some_and(|seen| seen != version) {
+                            known.try_set(Some(version));
+                            refresh.try_update(|n| *n += 1);
                         }
                     }
                 });
             }
         };
-        let streaming = events::follow(&namespace, check.clone());
+        // An event right after one of the page's own writes: the page is already re-reading
+        // (and may be leaving); a moment later the check finds nothing new, or the page gone.
+        let on_event = {
+            let check = check.clone();
+            move || settle_then(check.clone(), SETTLE_TRIES)
+        };
+        let streaming = events::follow(&namespace, on_event);
         let ticks = std::cell::Cell::new(0u64);
         let tick = move || {
             ticks.set(ticks.get() + 1);
