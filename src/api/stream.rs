@@ -29,14 +29,14 @@ use std::{
 use app::error::AppError;
 use axum::{
     body::{Body, Bytes},
-    extract::{Query, State},
+    extract::State,
     http::{header, HeaderMap, HeaderValue},
     response::{IntoResponse, Response},
 };
-use serde::Deserialize;
 use tokio::sync::mpsc;
 
 use super::{
+    extract::Params,
     path::Ids,
     snapshot::{self, Form},
     ApiError,
@@ -55,18 +55,6 @@ pub const KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// Messages queued for one client beyond the one being written.
 const QUEUED: usize = 2;
-
-#[derive(Debug, Default, Deserialize)]
-pub struct StreamQuery {
-    #[serde(default)]
-    digest: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct EventsQuery {
-    #[serde(default)]
-    credential: Option<String>,
-}
 
 /// How stream messages are framed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,19 +109,19 @@ pub async fn client_snapshot(
 pub async fn client_stream(
     State(service): State<Arc<Service>>,
     ids: Ids,
-    Query(query): Query<StreamQuery>,
+    params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     service.may_evaluate(ids.get("ns"))?;
     environment(ids.get("env"))?;
-    let digest = query.digest.filter(|d| !d.is_empty());
+    let digest = params.get("digest").map(str::to_string);
     if digest.as_ref().is_some_and(|d| d.chars().count() != 40) {
         return Err(ApiError(AppError::Invalid(
             "invalid field digest: must be a 40-character string".into(),
         )));
     }
-    // Authorises the caller for the namespace and reads the first version before the
-    // response starts, so refusals and outages answer with a status, not a broken stream.
+    // The first version is read before the response starts, so that an outage answers with a
+    // status, not a stream that never sends.
     let snapshot = service.snapshot(ids.get("ns")).await?;
     Ok(open(service, snapshot.namespace.clone(), Framing::of(&headers), digest))
 }
@@ -146,7 +134,7 @@ pub async fn client_stream(
 pub async fn ofrep_events(
     State(service): State<Arc<Service>>,
     ids: Ids,
-    Query(query): Query<EventsQuery>,
+    params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if Framing::of(&headers) != Framing::Events {
@@ -161,7 +149,7 @@ pub async fn ofrep_events(
         return Ok(refused);
     }
     let namespace = ids.get("ns").to_string();
-    service.may_follow(&namespace, query.credential.as_deref())?;
+    service.may_follow(&namespace, params.get("credential"))?;
     environment(ids.get("env"))?;
     let seen = headers
         .get("last-event-id")

@@ -182,6 +182,8 @@ async fn stream_sends_each_version(db: &TestDb) {
         (bad.status, bad.body["message"].clone()),
         (400, json!("invalid field digest: must be a 40-character string"))
     );
+    let garbled = api.raw(Method::GET, &format!("{STREAM}?digest=%ZZ"), &[], vec![]).await;
+    assert_eq!((garbled.status, garbled.body["code"].clone()), (400, json!(3)), "Flipt's body");
 
     // Deleting the namespace sends its empty state; shutdown ends every stream.
     assert_eq!(api.delete("/api/v1/namespaces/team?force=true").await.status, 200);
