@@ -214,7 +214,8 @@ pub async fn bulk(State(state): State<OfrepState>, headers: HeaderMap, body: Byt
             }
         }
     }
-    let flags = Value::Array(answers);
+    // The items are serialised once: the ETag is their digest and the body embeds the bytes.
+    let flags = serde_json::to_vec(&answers).expect("JSON values always serialise");
     // The advertised stream's credential changes hourly; so does the ETag with it, so that a
     // client kept on 304s still gets a URL that opens.
     let (stream, window) = match super::stream::ofrep_event_stream(&state.service, &namespace) {
@@ -225,7 +226,17 @@ pub async fn bulk(State(state): State<OfrepState>, headers: HeaderMap, body: Byt
     let mut response = if if_none_match(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        Json(json!({"flags": flags, "eventStreams": [stream]})).into_response()
+        let mut body = Vec::with_capacity(flags.len() + 256);
+        body.extend_from_slice(b"{\"flags\":");
+        body.extend_from_slice(&flags);
+        body.extend_from_slice(b",\"eventStreams\":[");
+        body.extend_from_slice(stream.to_string().as_bytes());
+        body.extend_from_slice(b"]}");
+        let mut response = body.into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response
     };
     if let Ok(value) = HeaderValue::from_str(&etag) {
         response.headers_mut().insert(header::ETAG, value);
@@ -236,10 +247,10 @@ pub async fn bulk(State(state): State<OfrepState>, headers: HeaderMap, body: Byt
 /// The bulk answer's ETag: a digest of the namespace, the stream credential's window and every
 /// item, so it changes when what this context is answered changes (values, variants, reasons,
 /// metadata, failures) and when the advertised stream URL does.
-fn bulk_etag(namespace: &str, flags: &Value, window: i64) -> String {
+fn bulk_etag(namespace: &str, flags: &[u8], window: i64) -> String {
     let mut digest = sha1_smol::Sha1::new();
     digest.update(format!("{namespace}\n{window}\n").as_bytes());
-    digest.update(flags.to_string().as_bytes());
+    digest.update(flags);
     format!("\"{}\"", &digest.digest().to_string()[..20])
 }
 
